@@ -1,0 +1,254 @@
+/**
+ * A client connection (`ipc.of[id]`): connects over a Unix socket / named pipe, TCP or TLS,
+ * reconnects after drops, and SENDS on `emit`. Received messages are published locally under
+ * their `type`; raw bytes under `data`.
+ *
+ * Reconnects (BEHAVIOUR.md "Client"): after a drop the client waits `config.retry` ms and
+ * dials again while attempts remain (`maxRetries`, capped by a numeric `stopRetrying`;
+ * `stopRetrying: true` ends it). A successful connect restores the full budget. When retrying
+ * ends the client publishes `disconnect` then `destroy`.
+ *
+ * Messages emitted while no socket exists (between retries) are kept and sent, in order,
+ * when the next connection opens; node-ipc wrote them into a dead socket.
+ */
+import type { Socket } from 'node:net';
+import { decodeMessage, encodeMessage } from './codec/message';
+import { toRawBytes } from './codec/raw';
+import { retryBudget, toSocketPath, type IpcConfig } from './config';
+import { IpcError, assertId } from './errors';
+import { EventHub } from './events';
+import type { LogFunction } from './log';
+import { SendQueue } from './queue';
+import { dialPath, dialTcp } from './transport/net';
+import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
+import { dialTls, resolveTlsOptions } from './transport/tls';
+
+/** Where a client connects: a socket path, or a host and port. */
+export type ClientTarget = { path: string; port?: undefined } | { host: string; port: number };
+
+export class Client extends EventHub implements ConnectionOwner {
+  /** The id this client was registered under in `ipc.of`. */
+  id: string;
+  /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
+  path: string;
+  /** TCP/TLS port; `false` for a Unix socket. */
+  port: number | false;
+  /** The config of the IPC instance that made this client (shared, read live). */
+  config: IpcConfig;
+  /** The IPC instance's log function. */
+  log: LogFunction;
+  /** The current socket, or `false` before the first connect. */
+  socket: Socket | false = false;
+  /** Reconnect attempts left before giving up. */
+  retriesRemaining: number;
+  /** True after `ipc.disconnect(id)`: no more reconnects. */
+  explicitlyDisconnected = false;
+  /** Messages waiting for their turn in `sync` mode. */
+  readonly queue = new SendQueue();
+
+  #connection: StreamConnection | null = null;
+  #retryTimer: NodeJS.Timeout | null = null;
+  /** Frames emitted while no socket existed, sent when the next one opens. */
+  #offline: Array<string | Buffer> = [];
+  #offlineBytes = 0;
+  #destroyed = false;
+
+  constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
+    super();
+    this.config = config;
+    this.log = log;
+    this.id = id;
+    if (target.port === undefined) {
+      this.path = target.path;
+      this.port = false;
+    } else {
+      this.path = target.host;
+      this.port = target.port;
+    }
+    this.retriesRemaining = retryBudget(config);
+  }
+
+  /** True once the client gave up for good (`destroy` was published). */
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** True while a socket is open and ready. */
+  get connected(): boolean {
+    return this.#connection !== null && this.socket !== false && !this.socket.connecting && !this.#connection.closed;
+  }
+
+  /** Opens the connection. Called by `ipc.connectTo` / `ipc.connectToNet`. */
+  connect(): void {
+    if (this.#destroyed || this.explicitlyDisconnected) return;
+    this.#clearRetry();
+    const config = this.config;
+    let socket: Socket;
+    let readyEvent: 'connect' | 'secureConnect' = 'connect';
+    try {
+      if (this.port === false) {
+        socket = dialPath(toSocketPath(this.path));
+      } else if (config.tls) {
+        socket = dialTls(this.path, this.port, config.interface, resolveTlsOptions(config.tls));
+        readyEvent = 'secureConnect';
+      } else {
+        socket = dialTcp(this.path, this.port, config.interface);
+      }
+    } catch (err) {
+      // A config fault (unreadable TLS file): report it and stop, retrying cannot help.
+      process.nextTick(() => {
+        this.publish('error', err);
+        this.#giveUp();
+      });
+      return;
+    }
+    if (!config.silent) this.log('requested connection to', this.id, this.path, this.port === false ? '' : this.port);
+    this.socket = socket;
+    const connection = new StreamConnection(socket, this, {
+      delimiter: config.rawBuffer ? null : Buffer.from(config.delimiter, 'utf8'),
+      maxMessageSize: config.maxMessageSize,
+      maxPendingBytes: config.maxPendingBytes,
+      messageTimeout: config.messageTimeout,
+      readyEvent,
+    });
+    this.#connection = connection;
+    // The socket buffers writes while it connects, so what waited offline goes in now.
+    const offline = this.#offline;
+    this.#offline = [];
+    this.#offlineBytes = 0;
+    for (const frame of offline) connection.write(frame);
+    if (config.sync) this.queue.resume(this);
+  }
+
+  /**
+   * SENDS to the server. JSON mode: `emit(type, data)`. Raw mode: `emit(bytes...)` with
+   * strings (in `config.encoding`), Buffers, typed arrays or byte arrays.
+   * Returns false when the caller should wait for `drain` before sending more.
+   */
+  emit(type: unknown, ...rest: unknown[]): boolean {
+    const config = this.config;
+    let frame: string | Buffer;
+    if (config.rawBuffer) {
+      frame = toRawBytes([type, ...rest], config.encoding);
+    } else {
+      assertId('type', type);
+      frame = encodeMessage(type, rest[0], config.delimiter);
+    }
+    if (!config.silent) this.log('dispatching event to', this.id, this.path, ':', type, ',', rest[0]);
+    if (this.#destroyed || this.explicitlyDisconnected) {
+      const err = new IpcError('ERR_IPC_NOT_CONNECTED', `Client "${this.id}" is not connected and will not reconnect; the message was dropped`);
+      process.nextTick(() => this.publish('error', err));
+      return false;
+    }
+    if (config.sync) return this.queue.add(frame, this);
+    return this.send(frame);
+  }
+
+  /** @internal Writes one frame now (or keeps it until a socket exists). */
+  send(frame: string | Buffer): boolean {
+    const connection = this.#connection;
+    if (connection !== null && !connection.closed) return connection.write(frame);
+    this.#offline.push(frame);
+    this.#offlineBytes += frame.length;
+    return this.#offlineBytes < 16384;
+  }
+
+  /** @internal Called by `ipc.disconnect(id)`: no more retries, socket closed. */
+  disconnectNow(): void {
+    this.explicitlyDisconnected = true;
+    const hadRetryPending = this.#retryTimer !== null;
+    this.#clearRetry();
+    this.#offline = [];
+    this.#offlineBytes = 0;
+    this.queue.clear();
+    if (this.#connection !== null && !this.#connection.closed) {
+      // Its close publishes `disconnect` and `destroy`.
+      this.#connection.destroy();
+    } else if (hadRetryPending || this.#connection === null) {
+      process.nextTick(() => this.#finish(false));
+    }
+  }
+
+  onConnectionOpen(conn: StreamConnection): void {
+    if (conn !== this.#connection) return;
+    this.retriesRemaining = retryBudget(this.config);
+    if (!this.config.silent) this.log('connected to', this.id);
+    this.publish('connect');
+  }
+
+  onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
+    if (conn !== this.#connection) return;
+    if (this.config.rawBuffer) {
+      this.dispatchMessage('data', frame, undefined, 1);
+      return;
+    }
+    const message = decodeMessage(frame);
+    if (message instanceof IpcError) {
+      this.publish('error', message);
+      return;
+    }
+    if (!this.config.silent) this.log('detected event', message.type, message.data);
+    this.dispatchMessage(message.type, message.data, undefined, 1);
+  }
+
+  onConnectionReadEnd(conn: StreamConnection): void {
+    if (conn === this.#connection && this.config.sync) this.queue.next(this);
+  }
+
+  onConnectionDrain(conn: StreamConnection): void {
+    if (conn === this.#connection) this.publish('drain');
+  }
+
+  onConnectionError(conn: StreamConnection, err: Error): void {
+    if (conn !== this.#connection) return;
+    if (!this.config.silent) this.log('error:', err);
+    this.publish('error', err);
+  }
+
+  onConnectionClose(conn: StreamConnection): void {
+    if (conn !== this.#connection) return; // a replaced socket's late close (BEHAVIOUR.md)
+    this.#connection = null;
+    if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
+    const budget = retryBudget(this.config);
+    if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {
+      this.#finish(true);
+      return;
+    }
+    this.#retryTimer = setTimeout(retryTimerFired, this.config.retry, this);
+    this.publish('disconnect');
+  }
+
+  /** @internal The retry timer fired. */
+  retryNow(): void {
+    this.#retryTimer = null;
+    if (this.explicitlyDisconnected || this.#destroyed) return;
+    this.retriesRemaining--;
+    this.connect();
+  }
+
+  #giveUp(): void {
+    this.#connection = null;
+    this.#finish(true);
+  }
+
+  #finish(publishDisconnect: boolean): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#clearRetry();
+    this.queue.clear();
+    this.#offline = [];
+    this.#offlineBytes = 0;
+    if (publishDisconnect) this.publish('disconnect');
+    this.publish('destroy');
+  }
+
+  #clearRetry(): void {
+    if (this.#retryTimer === null) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+}
+
+function retryTimerFired(client: Client): void {
+  client.retryNow();
+}

@@ -1,0 +1,50 @@
+/**
+ * The JSON-mode message: `JSON.stringify({type, data}) + delimiter`, byte for byte what
+ * node-ipc (js-message) sends, and its validating inverse.
+ */
+import { IpcError } from '../errors';
+
+/** A decoded message. */
+export interface Message {
+  type: string;
+  data: unknown;
+}
+
+/** The longest piece of a bad frame kept on its error (the frame may be megabytes). */
+const RESPONSE_EXCERPT = 1024;
+
+/**
+ * One JSON-mode frame. `undefined`, `null`, `''` (any falsy value but `false` and `0`) go out
+ * as `{}`, as node-ipc sends them (BEHAVIOUR.md "Wire format"), so old receivers that read
+ * `data.id` keep working. Throws what `JSON.stringify` throws (circular data, BigInt).
+ */
+export function encodeMessage(type: string, data: unknown, delimiter: string): string {
+  const payload = !data && data !== false && data !== 0 ? {} : data;
+  return JSON.stringify({ type, data: payload }) + delimiter;
+}
+
+/**
+ * Parses one frame. Returns an {@link IpcError} (ERR_IPC_INVALID_MESSAGE) instead of throwing
+ * when the frame is not JSON or not an object with a string `type`.
+ * The error keeps node-ipc's fields: `message` starts 'Invalid JSON response format' for
+ * unparsable frames, `response` is (an excerpt of) the frame text and `err` the parse error.
+ */
+export function decodeMessage(frame: Buffer): Message | IpcError {
+  const text = frame.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return invalid('Invalid JSON response format', text, err);
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
+    return invalid('Invalid message format: expected {"type": string, "data": ...}', text, undefined);
+  }
+  return value as Message;
+}
+
+function invalid(message: string, text: string, cause: unknown): IpcError {
+  const err = new IpcError('ERR_IPC_INVALID_MESSAGE', message, { cause });
+  const response = text.length > RESPONSE_EXCERPT ? `${text.slice(0, RESPONSE_EXCERPT)}...` : text;
+  return Object.assign(err, { err: cause, response });
+}

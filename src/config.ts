@@ -1,0 +1,144 @@
+/**
+ * `ipc.config`: every key of node-ipc's Defaults, plus the limits this library adds.
+ * Defaults are node-ipc's (BEHAVIOUR.md "Config defaults") unless a key says otherwise.
+ */
+import { hostname } from 'node:os';
+import type { LookupFunction } from 'node:net';
+import type { TlsConfig } from './transport/tls';
+
+/** Options a client connection is made through (`config.interface`; README spelling `interfaces`). */
+export interface InterfaceConfig {
+  /** Local address the client binds before connecting. Default `false` (let the OS choose). */
+  localAddress: string | false;
+  /** Local port the client binds before connecting. Default `false`. */
+  localPort: number | false;
+  /** IP family for the host lookup (4 or 6). Default `false` (either). */
+  family: 4 | 6 | 0 | false;
+  /** `dns.lookup` hints. Default `false`. */
+  hints: number | false;
+  /** A custom lookup function. Default `false` (dns.lookup). */
+  lookup: LookupFunction | false;
+}
+
+/** The configuration of one IPC instance. Clients and servers read it when they act. */
+export interface IpcConfig {
+  /** Namespace in the default Unix socket path. Default `'app.'`. */
+  appspace: string;
+  /** Directory of the default Unix socket path. Default `'/tmp/'`. */
+  socketRoot: string;
+  /** This process's id (the default server path ends with it). Default `os.hostname()`. */
+  id: string;
+  /** Host for TCP, TLS and UDP. Default `'127.0.0.1'`. */
+  networkHost: string;
+  /** Port for TCP, TLS and UDP; `0` lets the OS pick one (see `server.port`). Default `8000`. */
+  networkPort: number;
+  /** Kept for compatibility: node-ipc's IP family detection (it never fired). Default `''`. */
+  IPType: string;
+  /** Unix socket file readable by every user (Windows: pipe readable by all). Default `false`. */
+  readableAll: boolean;
+  /** Unix socket file writable by every user (Windows: pipe writable by all). Default `false`. */
+  writableAll: boolean;
+  /** Encoding of strings sent in raw mode (`utf8`, `hex`, `base64`, ...). Default `'utf8'`. */
+  encoding: BufferEncoding;
+  /** Raw mode: no JSON, no framing; bytes in, bytes out on the `data` event. Default `false`. */
+  rawBuffer: boolean;
+  /** Frame delimiter of JSON mode, any length. Default `'\f'`. */
+  delimiter: string;
+  /** Clients send one message, then wait for any reply before the next. Default `false`. */
+  sync: boolean;
+  /** No logging at all (and no formatting work). Default `false`. */
+  silent: boolean;
+  /** `util.inspect` colors in `ipc.log`. Default `true`. */
+  logInColor: boolean;
+  /** `util.inspect` depth in `ipc.log`. Default `5`. */
+  logDepth: number;
+  /** Receives each formatted log line. Default `console.log`. */
+  logger: (line: string) => void;
+  /** Most connections a server accepts; more are refused. Default `100`. */
+  maxConnections: number;
+  /** Milliseconds a client waits before reconnecting. Default `500`. */
+  retry: number;
+  /** Reconnect attempts after each drop; `Infinity` or `false` retry forever, `0` never. Default `Infinity`. */
+  maxRetries: number | false;
+  /** `true` stops reconnecting now; a number caps the attempts like `maxRetries`. Default `false`. */
+  stopRetrying: boolean | number;
+  /** Remove a stale Unix socket file before listening (set `false` for cluster workers). Default `true`. */
+  unlink: boolean;
+  /** TLS options (node's `tls` options plus `private`, `public`, `trustedConnections`, `dhparam`); `false` for plain TCP. Default `false`. */
+  tls: TlsConfig | false;
+  /** Options a client connects through. */
+  interface: InterfaceConfig;
+  /** README spelling of {@link IpcConfig.interface}: the same object. */
+  interfaces: InterfaceConfig;
+  /** Largest incoming frame in bytes; a larger one closes that connection with ERR_IPC_FRAME_TOO_LARGE. Default 100 MiB. */
+  maxMessageSize: number;
+  /** Most bytes queued for one peer before that connection is closed with ERR_IPC_PENDING_LIMIT. Default `Infinity` (node-ipc had no limit). */
+  maxPendingBytes: number;
+  /** Milliseconds an incomplete frame may wait for its end before the connection is closed with ERR_IPC_MESSAGE_TIMEOUT; `0` is off. Default `0`. */
+  messageTimeout: number;
+}
+
+/** 100 MiB, as ws's maxPayload. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
+
+/** A fresh config with node-ipc's defaults. */
+export function defaultConfig(): IpcConfig {
+  const config = {
+    appspace: 'app.',
+    socketRoot: '/tmp/',
+    id: hostname(),
+    networkHost: '127.0.0.1',
+    networkPort: 8000,
+    IPType: '',
+    readableAll: false,
+    writableAll: false,
+    encoding: 'utf8' as BufferEncoding,
+    rawBuffer: false,
+    delimiter: '\f',
+    sync: false,
+    silent: false,
+    logInColor: true,
+    logDepth: 5,
+    // eslint-disable-next-line no-console -- node-ipc's documented default logger
+    logger: console.log.bind(console),
+    maxConnections: 100,
+    retry: 500,
+    maxRetries: Infinity,
+    stopRetrying: false,
+    unlink: true,
+    tls: false as const,
+    interface: { localAddress: false, localPort: false, family: false, hints: false, lookup: false },
+    maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
+    maxPendingBytes: Infinity,
+    messageTimeout: 0,
+  } satisfies Omit<IpcConfig, 'interfaces'>;
+  // The README spells it `interfaces`, the code `interface`: one object under both names,
+  // non-enumerable so the config's keys stay node-ipc's.
+  Object.defineProperty(config, 'interfaces', {
+    get(this: IpcConfig) { return this.interface; },
+    set(this: IpcConfig, value: InterfaceConfig) { this.interface = value; },
+    enumerable: false,
+    configurable: true,
+  });
+  return config as IpcConfig;
+}
+
+/**
+ * Reconnect attempts allowed after a drop: `maxRetries` (false = forever) capped by a
+ * numeric `stopRetrying`, and 0 when `stopRetrying` is `true`.
+ */
+export function retryBudget(config: IpcConfig): number {
+  if (config.stopRetrying === true) return 0;
+  const max = config.maxRetries === false || config.maxRetries === undefined ? Infinity : Number(config.maxRetries);
+  const cap = typeof config.stopRetrying === 'number' ? config.stopRetrying : Infinity;
+  return Math.max(0, Math.min(Number.isNaN(max) ? Infinity : max, cap));
+}
+
+/**
+ * Where a Unix socket path lives on this platform. On Windows node-ipc maps it to a named
+ * pipe: strip the leading `/`, turn `/` into `-`, prefix `\\.\pipe\` (BEHAVIOUR.md "Server").
+ */
+export function toSocketPath(path: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'win32' || path.startsWith('\\\\.\\pipe\\')) return path;
+  return `\\\\.\\pipe\\${path.replace(/^\//, '').replace(/\//g, '-')}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * Error codes and argument checks.
+ *
+ * Two kinds of failure, two channels (see README "Error codes"):
+ * - programmer mistakes (a wrong argument) throw a `TypeError` synchronously;
+ * - runtime faults (a peer's bad frame, a limit passed, a lost peer) are published as an
+ *   `error` event carrying an {@link IpcError} with a stable `code`.
+ * System errors from `net`/`tls`/`dgram` (ECONNREFUSED, EADDRINUSE, ...) are published as
+ * Node created them, because existing node-ipc users test their `code`.
+ */
+
+/** Stable codes of the errors this library creates. Codes are API; messages are not. */
+export type IpcErrorCode =
+  /** An incoming frame grew past `config.maxMessageSize` before its delimiter arrived. */
+  | 'ERR_IPC_FRAME_TOO_LARGE'
+  /** A frame is not a JSON `{"type": string, "data": ...}` envelope. */
+  | 'ERR_IPC_INVALID_MESSAGE'
+  /** `emit()` on a client that has given up (destroyed or disconnected). */
+  | 'ERR_IPC_NOT_CONNECTED'
+  /** Bytes waiting to be written to one peer passed `config.maxPendingBytes`. */
+  | 'ERR_IPC_PENDING_LIMIT'
+  /** An incomplete frame was older than `config.messageTimeout`. */
+  | 'ERR_IPC_MESSAGE_TIMEOUT'
+  /** `config.tls` lacks what a TLS server or client needs, or names an unreadable file. */
+  | 'ERR_IPC_TLS_CONFIG'
+  /** A UDP datagram larger than the operating system allows. */
+  | 'ERR_IPC_DATAGRAM_TOO_LARGE'
+  /** A server was started without a path or port. */
+  | 'ERR_IPC_NO_ADDRESS';
+
+/** A runtime fault reported through an `error` event. */
+export class IpcError extends Error {
+  override readonly name = 'IpcError';
+  readonly code: IpcErrorCode;
+
+  constructor(code: IpcErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message);
+    this.code = code;
+    // Assigned by hand: `Error(message, {cause})` is ES2022 and we promise Node 18 typings.
+    if (options && 'cause' in options) {
+      Object.defineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true });
+    }
+  }
+}
+
+/** The error thrown for a wrong argument, in Node's own wording and code. */
+export function invalidArgument(name: string, expected: string, actual: unknown): TypeError {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${describe(actual)}`);
+  return Object.assign(err, { code: 'ERR_INVALID_ARG_TYPE' as const });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'function') return `function ${value.name || '<anonymous>'}`;
+  if (typeof value === 'string') return `type string (${JSON.stringify(value.length > 28 ? `${value.slice(0, 25)}...` : value)})`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `type ${typeof value} (${String(value)})`;
+  }
+  if (typeof value === 'object') return Array.isArray(value) ? 'an instance of Array' : `an instance of ${value.constructor?.name ?? 'Object'}`;
+  return `type ${typeof value}`;
+}
+
+/** Throws unless `value` is a non-empty string. */
+export function assertId(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) throw invalidArgument(name, 'a non-empty string', value);
+}
+
+/** Throws unless `value` is a function or undefined. */
+export function assertOptionalFunction(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') throw invalidArgument(name, 'a function', value);
+}

@@ -1,0 +1,136 @@
+/**
+ * The local listener hub of clients and servers, with the semantics of `event-pubsub`
+ * (the dependency node-ipc used): `on`, `once`, `off(type, fn)`, `off(type, '*')`, and a
+ * `'*'` catch-all that receives `(type, ...args)` after the type's own listeners.
+ *
+ * Unlike Node's EventEmitter it never throws for an `error` nobody listens to: event names
+ * come from the wire, and a peer must not be able to crash the host. Listeners live in a
+ * `Map`, so a peer sending type `__proto__` or `constructor` reaches nothing.
+ * Listener arrays are copy-on-write, so dispatch allocates nothing and a listener that adds
+ * or removes listeners does not disturb the dispatch in progress.
+ */
+import { invalidArgument } from './errors';
+
+/** Any listener: node-ipc handlers are untyped by default. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners receive whatever the peer sent
+export type Listener = (...args: any[]) => void;
+
+interface Entry {
+  readonly fn: Listener;
+  readonly once: boolean;
+}
+
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+
+export class EventHub {
+  readonly #listeners = new Map<string, readonly Entry[]>();
+
+  /** Adds `handler` for `type`; `'*'` receives every event as `(type, ...args)`. */
+  on(type: string, handler: Listener): this {
+    return this.#add(type, handler, false);
+  }
+
+  /** Like {@link on}, removed after its first call. */
+  once(type: string, handler: Listener): this {
+    return this.#add(type, handler, true);
+  }
+
+  /** Removes `handler` from `type`; `off(type, '*')` removes every handler of `type`. */
+  off(type: string, handler: Listener | '*'): this {
+    if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
+    const entries = this.#listeners.get(type);
+    if (entries === undefined) return this;
+    if (handler === '*') {
+      this.#listeners.delete(type);
+      return this;
+    }
+    if (typeof handler !== 'function') {
+      throw invalidArgument('handler', "a function or '*' (to remove every handler of the type)", handler);
+    }
+    this.#set(type, entries.filter((entry) => entry.fn !== handler));
+    return this;
+  }
+
+  /** How many handlers `type` has (`'*'` counts the catch-all ones). */
+  listenerCount(type: string): number {
+    return (this.#listeners.get(type) ?? NO_ENTRIES).length;
+  }
+
+  /** The event types that have handlers. */
+  eventNames(): string[] {
+    return [...this.#listeners.keys()];
+  }
+
+  /**
+   * Dispatches locally (node-ipc's `publish`/`trigger`): `emit` on clients and servers
+   * SENDS to the peer instead.
+   */
+  publish(type: string, ...args: unknown[]): this {
+    const entries = this.#listeners.get(type);
+    if (entries !== undefined) this.#call(type, entries, args);
+    const catchAll = this.#listeners.get('*');
+    if (catchAll !== undefined) this.#call('*', catchAll, [type, ...args]);
+    return this;
+  }
+
+  /** Alias of {@link on}, as in event-pubsub. */
+  subscribe(type: string, handler: Listener): this {
+    return this.on(type, handler);
+  }
+
+  /** Alias of {@link off}, as in event-pubsub. */
+  unSubscribe(type: string, handler: Listener | '*'): this {
+    return this.off(type, handler);
+  }
+
+  /** Alias of {@link publish}, as in event-pubsub. */
+  trigger(type: string, ...args: unknown[]): this {
+    return this.publish(type, ...args);
+  }
+
+  /**
+   * Hot-path dispatch of a received message: no rest-array unless someone listens on `'*'`.
+   * `argc` keeps `arguments.length` what the old library gave (1 on clients, 2 on servers).
+   */
+  protected dispatchMessage(type: string, data: unknown, from: unknown, argc: 1 | 2): void {
+    const entries = this.#listeners.get(type);
+    if (entries !== undefined) {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i] as Entry;
+        if (entry.once) this.#removeEntry(type, entry);
+        if (argc === 1) entry.fn.call(this, data);
+        else entry.fn.call(this, data, from);
+      }
+    }
+    const catchAll = this.#listeners.get('*');
+    if (catchAll !== undefined) this.#call('*', catchAll, argc === 1 ? [type, data] : [type, data, from]);
+  }
+
+  #call(type: string, entries: readonly Entry[], args: unknown[]): void {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as Entry;
+      if (entry.once) this.#removeEntry(type, entry);
+      entry.fn.apply(this, args);
+    }
+  }
+
+  #add(type: string, handler: Listener, once: boolean): this {
+    if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
+    // event-pubsub threw a ReferenceError here; a TypeError names the mistake better.
+    if (typeof handler !== 'function') throw invalidArgument('handler', 'a function', handler);
+    const entries = this.#listeners.get(type) ?? NO_ENTRIES;
+    this.#listeners.set(type, [...entries, { fn: handler, once }]);
+    return this;
+  }
+
+  #removeEntry(type: string, entry: Entry): void {
+    const entries = this.#listeners.get(type);
+    if (entries !== undefined) this.#set(type, entries.filter((other) => other !== entry));
+  }
+
+  #set(type: string, entries: readonly Entry[]): void {
+    if (entries.length === 0) this.#listeners.delete(type);
+    else this.#listeners.set(type, entries);
+  }
+}
+

@@ -1,0 +1,219 @@
+/**
+ * The IPC instance: holds `config`, the clients in `of` and the `server`, and delegates to
+ * {@link Client} and {@link Server}. The package's default export is one of these.
+ */
+import { Client } from './client';
+import { defaultConfig, type IpcConfig } from './config';
+import { assertId, assertOptionalFunction, invalidArgument } from './errors';
+import { writeLog } from './log';
+import { Server } from './server';
+
+/** Called once a client is registered (`connectTo`) or the server started (`serve`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- node-ipc callbacks get varying arguments
+export type Callback = (...args: any[]) => void;
+
+/** UDP server types. */
+export type UDPType = 'udp4' | 'udp6';
+
+export class IPC {
+  /** This instance's configuration; clients and servers made later read it. */
+  config: IpcConfig = defaultConfig();
+  /** Clients by id, as registered by `connectTo` / `connectToNet`. */
+  of: Record<string, Client> = Object.create(null) as Record<string, Client>;
+  /** The server made by `serve` / `serveNet`, or `false` before. */
+  server: Server | false = false;
+
+  /**
+   * Logs its arguments joined by a space (objects through `util.inspect` with
+   * `config.logDepth` and `config.logInColor`) to `config.logger`, unless `config.silent`.
+   */
+  log(...args: unknown[]): void {
+    writeLog(this.config, args);
+  }
+
+  /**
+   * Connects to a Unix socket or Windows named pipe server. `path` defaults to
+   * `config.socketRoot + config.appspace + id`. The client is at `ipc.of[id]` before the
+   * callback runs, so the callback can attach handlers.
+   */
+  connectTo(id: string, callback?: Callback): void;
+  connectTo(id: string, path: string, callback?: Callback): void;
+  connectTo(id: string, path?: string | Callback, callback?: Callback): void {
+    assertId('id', id);
+    if (typeof path === 'function') {
+      callback = path;
+      path = undefined;
+    }
+    if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
+    assertOptionalFunction('callback', callback);
+    const socketPath = path || this.config.socketRoot + this.config.appspace + id;
+    this.#connect(id, { path: socketPath }, callback);
+  }
+
+  /**
+   * Connects to a TCP server (TLS when `config.tls` is set). Arguments may be left out as
+   * long as they stay in order: `(id)`, `(id, port)`, `(id, host, port, callback)`, ...
+   * `host` defaults to `config.networkHost`, `port` to `config.networkPort`.
+   */
+  connectToNet(id: string, callback?: Callback): void;
+  connectToNet(id: string, port: number, callback?: Callback): void;
+  connectToNet(id: string, host: string, callback?: Callback): void;
+  connectToNet(id: string, host: string, port: number, callback?: Callback): void;
+  connectToNet(id: string, host?: string | number | Callback, port?: number | Callback, callback?: Callback): void {
+    assertId('id', id);
+    if (typeof host === 'number') {
+      callback = port as Callback | undefined;
+      port = host;
+      host = undefined;
+    } else if (typeof host === 'function') {
+      callback = host;
+      host = undefined;
+      port = undefined;
+    }
+    if (typeof port === 'function') {
+      callback = port;
+      port = undefined;
+    }
+    if (host !== undefined && typeof host !== 'string') throw invalidArgument('host', 'a string', host);
+    if (port !== undefined && !isPort(port)) throw invalidArgument('port', 'an integer from 0 to 65535', port);
+    assertOptionalFunction('callback', callback);
+    const target = { host: host || this.config.networkHost, port: port ?? this.config.networkPort };
+    this.#connect(id, target, callback);
+  }
+
+  /**
+   * Stops the client `id`: no further retries (a pending retry is cancelled), socket closed,
+   * `ipc.of[id]` deleted. Its `disconnect` and `destroy` handlers still run.
+   */
+  disconnect(id: string): void {
+    assertId('id', id);
+    const client = this.of[id];
+    if (client === undefined) return;
+    delete this.of[id];
+    // node-ipc removed the catch-all handlers here (`off('*', '*')`).
+    client.off('*', '*');
+    client.disconnectNow();
+  }
+
+  /**
+   * Makes a Unix socket / Windows named pipe server at `ipc.server`; `path` defaults to
+   * `config.socketRoot + config.appspace + config.id`. Nothing listens before
+   * `ipc.server.start()`; `callback` runs on `start`.
+   */
+  serve(callback?: Callback): void;
+  serve(path: string, callback?: Callback): void;
+  serve(path?: string | Callback, callback?: Callback): void {
+    if (typeof path === 'function') {
+      callback = path;
+      path = undefined;
+    }
+    if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
+    assertOptionalFunction('callback', callback);
+    const socketPath = path || this.config.socketRoot + this.config.appspace + this.config.id;
+    this.#replaceServer(new Server(socketPath, this.config, this.log), callback);
+  }
+
+  /**
+   * Makes a TCP (TLS when `config.tls` is set) or UDP server at `ipc.server`. Arguments may
+   * be left out as long as they stay in order: `()`, `('udp4')`, `(port)`, `(port, 'udp4', cb)`,
+   * `(host, port, cb)`, `(host, port, 'udp6', cb)`, ... `host` defaults to
+   * `config.networkHost`, `port` to `config.networkPort`; port 0 lets the OS choose.
+   */
+  serveNet(callback?: Callback): void;
+  serveNet(UDPType: UDPType, callback?: Callback): void;
+  serveNet(port: number, callback?: Callback): void;
+  serveNet(port: number, UDPType: UDPType, callback?: Callback): void;
+  serveNet(host: string, port: number, callback?: Callback): void;
+  serveNet(host: string, port: number, UDPType: UDPType, callback?: Callback): void;
+  serveNet(host?: string | number | Callback, port?: number | string | Callback, UDPType?: string | Callback, callback?: Callback): void {
+    const args: unknown[] = [host, port, UDPType, callback];
+    while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+    let cb: Callback | undefined;
+    if (typeof args[args.length - 1] === 'function') cb = args.pop() as Callback;
+    let udp: UDPType | undefined;
+    const last = args[args.length - 1];
+    if (typeof last === 'string' && isUdpType(last)) {
+      udp = last.toLowerCase() as UDPType;
+      args.pop();
+    }
+    let h: unknown;
+    let p: unknown;
+    if (args.length === 1) {
+      if (typeof args[0] === 'number') p = args[0];
+      else h = args[0];
+    } else if (args.length >= 2) {
+      [h, p] = args;
+      if (args.length > 2) throw invalidArgument('UDPType', "'udp4' or 'udp6'", args[2]);
+    }
+    if (h !== undefined && h !== false && typeof h !== 'string') throw invalidArgument('host', 'a string', h);
+    if (p !== undefined && p !== false && !isPort(p)) throw invalidArgument('port', 'an integer from 0 to 65535', p);
+    assertOptionalFunction('callback', cb);
+    const chosenPort = typeof p === 'number' ? p : this.config.networkPort;
+    const server = new Server((h as string | undefined) || this.config.networkHost, this.config, this.log, chosenPort);
+    if (udp !== undefined) server[udp] = true;
+    this.#replaceServer(server, cb);
+  }
+
+  #connect(id: string, target: { path: string } | { host: string; port: number }, callback: Callback | undefined): void {
+    const existing = this.of[id];
+    if (existing !== undefined) {
+      if (existing.socket !== false && !existing.socket.destroyed && !existing.destroyed) {
+        if (!this.config.silent) this.log('Already Connected to', id, '- So executing success without connection');
+        callback?.();
+        return;
+      }
+      existing.disconnectNow();
+    }
+    const client = new Client(this.config, this.log, id, target);
+    this.of[id] = client;
+    client.connect();
+    callback?.(this);
+  }
+
+  #replaceServer(server: Server, callback: Callback | undefined): void {
+    if (callback !== undefined) server.on('start', callback);
+    this.server = server;
+  }
+}
+
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
+}
+
+function isUdpType(value: string): boolean {
+  const lower = value.toLowerCase();
+  return lower === 'udp4' || lower === 'udp6';
+}
+
+// node-ipc v10 made these accessors whose setters ignore assignment (v9: read-only
+// properties). Here they are accessors too, returning the method bound to its instance, so
+// `const { connectTo } = ipc` works and `ipc.connectTo = x` breaks nothing (BEHAVIOUR.md).
+const BOUND = Symbol('node-ipc-ts.bound');
+type Bindable = IPC & { [BOUND]?: Map<string, unknown> };
+for (const name of ['log', 'connectTo', 'connectToNet', 'disconnect', 'serve', 'serveNet'] as const) {
+  const method = IPC.prototype[name] as (...args: unknown[]) => unknown;
+  Object.defineProperty(IPC.prototype, name, {
+    configurable: true,
+    enumerable: false,
+    get(this: Bindable) {
+      const cache = this[BOUND] ?? (this[BOUND] = new Map<string, unknown>());
+      let bound: unknown = cache.get(name);
+      if (bound === undefined) {
+        bound = method.bind(this);
+        cache.set(name, bound);
+      }
+      return bound;
+    },
+    set() {
+      // Ignored, as in node-ipc v10.
+    },
+  });
+}
+
+/** The class of the default export; `new IPCModule()` makes an independent instance. */
+export class IPCModule extends IPC {
+  /** The base class, as node-ipc exposes it on every instance (`new ipc.IPC()`). */
+  get IPC(): typeof IPC {
+    return IPC;
+  }
+}

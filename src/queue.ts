@@ -1,0 +1,72 @@
+/**
+ * The `sync` mode send queue: one message in flight. The first message goes out at once;
+ * the rest wait here until a reply arrives (any frame read from the server releases the
+ * next one, as node-ipc's js-queue did per received chunk).
+ *
+ * Why a queue and not a rejection: `sync` is node-ipc's request/response pacing, and its
+ * users emit in bursts expecting them to be paced, not refused. The queue is unbounded in
+ * count; `maxPendingBytes` still bounds what is handed to the socket.
+ */
+
+/** Whatever can write a frame now (the client). */
+export interface FrameSender {
+  send(frame: string | Buffer): boolean;
+}
+
+export class SendQueue {
+  #items: Array<string | Buffer> = [];
+  #head = 0;
+  #inFlight = false;
+
+  /** Messages waiting (not counting the one in flight). */
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** True while a sent message waits for its reply. */
+  get inFlight(): boolean {
+    return this.#inFlight;
+  }
+
+  /** Sends `frame` now if nothing is in flight, else keeps it. */
+  add(frame: string | Buffer, sender: FrameSender): boolean {
+    if (this.#inFlight) {
+      this.#items.push(frame);
+      return true;
+    }
+    this.#inFlight = true;
+    return sender.send(frame);
+  }
+
+  /** A reply arrived: sends the next waiting message, if any. */
+  next(sender: FrameSender): void {
+    if (this.#head === this.#items.length) {
+      this.#inFlight = false;
+      return;
+    }
+    const frame = this.#items[this.#head] as string | Buffer;
+    this.#items[this.#head++] = '';
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#inFlight = true;
+    sender.send(frame);
+  }
+
+  /**
+   * A new connection: the message in flight went out on the old one and is not sent twice;
+   * the next waiting message (if any) goes out on the new one.
+   */
+  resume(sender: FrameSender): void {
+    this.#inFlight = false;
+    if (this.length > 0) this.next(sender);
+  }
+
+  /** Drops everything (the client is finished). */
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+    this.#inFlight = false;
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The server (`ipc.server`): listens on a Unix socket / named pipe, TCP, TLS or UDP.
+ * Nothing listens until `start()`. Received messages are published locally under their
+ * `type` as `(data, socket)`; raw bytes under `data`. `emit(socket, ...)` and `broadcast`
+ * SEND.
+ *
+ * Stream transports hand handlers the real `net.Socket` / `tls.TLSSocket` (node-ipc users
+ * read `socket.id`, `socket.remoteAddress`, ...). UDP hands them the peer's
+ * `{address, port}`, which `emit` takes back to reply.
+ */
+import type { RemoteInfo } from 'node:dgram';
+import { unlink } from 'node:fs/promises';
+import type { Server as NetServer, Socket } from 'node:net';
+import { forEachFrame } from './codec/frame-decoder';
+import { decodeMessage, encodeMessage } from './codec/message';
+import { toRawBytes } from './codec/raw';
+import { toSocketPath, type IpcConfig } from './config';
+import { IpcError, invalidArgument } from './errors';
+import { EventHub } from './events';
+import type { LogFunction } from './log';
+import { clearStaleSocket, createStreamServer } from './transport/net';
+import { StreamConnection, type ConnectionOptions, type ConnectionOwner } from './transport/stream-connection';
+import { createTlsServer, resolveTlsServerOptions } from './transport/tls';
+import { UdpEndpoint, type DatagramOwner, type UdpPeer } from './transport/udp';
+
+/** A connected client as server handlers see it: the socket, plus the id it announced. */
+export type ServerSocket = Socket & { id?: unknown };
+
+/** What `server.emit` accepts as its target. */
+export type EmitTarget = ServerSocket | UdpPeer;
+
+const State = { idle: 0, starting: 1, listening: 2, stopped: 3 } as const;
+type State = (typeof State)[keyof typeof State];
+
+export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
+  /** The config of the IPC instance that made this server (shared, read live). */
+  config: IpcConfig;
+  /** Unix socket path, or the host for TCP/TLS/UDP (node-ipc kept the host here). */
+  path: string;
+  /** Port for TCP/TLS/UDP (the bound port once started, when 0 was asked), `false` for a Unix socket. */
+  port: number | false;
+  /** True for a udp4 server. */
+  udp4 = false;
+  /** True for a udp6 server. */
+  udp6 = false;
+  /** The IPC instance's log function. */
+  log: LogFunction;
+  /** The underlying `net.Server`, `tls.Server` or dgram socket once started, else `false`. */
+  server: NetServer | UdpEndpoint['socket'] | false = false;
+  /** Connected client sockets (stream transports) or known peers (UDP). */
+  sockets: EmitTarget[] = [];
+
+  #state: State = State.idle;
+  #udp: UdpEndpoint | null = null;
+  #connectionOptions: ConnectionOptions | null = null;
+  #peers = new Map<string, UdpPeer>();
+  #delimiter = Buffer.from('\f');
+  /** The socket file this server created, removed again on stop. */
+  #ownedPath: string | null = null;
+
+  constructor(path: string, config: IpcConfig, log: LogFunction, port?: number | false) {
+    super();
+    this.path = path;
+    this.config = config;
+    this.log = log;
+    this.port = port === undefined ? false : port;
+  }
+
+  /** The node-ipc hook that publishes `start`. */
+  onStart(socket?: unknown): void {
+    this.publish('start', socket);
+  }
+
+  /** Starts listening; publishes `start` when ready, or `error` when it cannot. */
+  start(): void {
+    if (this.#state === State.starting || this.#state === State.listening) return;
+    this.#state = State.starting;
+    const config = this.config;
+    this.#delimiter = Buffer.from(config.delimiter, 'utf8');
+    if (!this.path && this.port === false) {
+      this.#startFailed(new IpcError('ERR_IPC_NO_ADDRESS', 'The server has no socket path or port to listen on'));
+      return;
+    }
+    if (this.udp4 || this.udp6) {
+      this.#startUdp(this.udp4 ? 'udp4' : 'udp6');
+      return;
+    }
+    this.#connectionOptions = {
+      delimiter: config.rawBuffer ? null : this.#delimiter,
+      maxMessageSize: config.maxMessageSize,
+      maxPendingBytes: config.maxPendingBytes,
+      messageTimeout: config.messageTimeout,
+      readyEvent: null,
+    };
+    let server: NetServer;
+    try {
+      server = config.tls ? createTlsServer(resolveTlsServerOptions(config.tls), serverOnSocket) : createStreamServer(serverOnSocket);
+    } catch (err) {
+      this.#startFailed(err as Error);
+      return;
+    }
+    owners.set(server, this);
+    server.maxConnections = config.maxConnections;
+    server.on('error', serverOnError);
+    server.on('tlsClientError', serverOnTlsClientError);
+    this.server = server;
+    if (this.port !== false) {
+      if (!config.silent) this.log('starting server on', this.path, ':', this.port, config.tls ? '(TLS)' : '(TCP)');
+      server.listen(this.port, this.path, () => this.#listening());
+      return;
+    }
+    const path = toSocketPath(this.path);
+    this.path = path;
+    if (!config.silent) this.log('starting server as Unix || Windows socket on', path);
+    const listen = (): void => {
+      if (this.#state !== State.starting) return;
+      server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => {
+        this.#ownedPath = process.platform === 'win32' ? null : path;
+        this.#listening();
+      });
+    };
+    if (!config.unlink || process.platform === 'win32') {
+      listen();
+      return;
+    }
+    clearStaleSocket(path).then((inUse) => {
+      if (inUse === null) listen();
+      else this.#startFailed(inUse);
+    }, (err: Error) => this.#startFailed(err));
+  }
+
+  /** Closes every client connection and the listener; removes the socket file it created. Idempotent. */
+  stop(): void {
+    if (this.#state === State.stopped || this.#state === State.idle) {
+      this.#state = State.stopped;
+      return;
+    }
+    this.#state = State.stopped;
+    if (this.#udp !== null) {
+      this.#udp.close();
+      this.#peers.clear();
+      this.sockets = [];
+      return;
+    }
+    const server = this.server;
+    if (server !== false) (server as NetServer).close();
+    for (const socket of this.sockets.slice()) (socket as Socket).destroy();
+    const owned = this.#ownedPath;
+    this.#ownedPath = null;
+    // Node removes the file when the listener closes; this covers a close that raced a crash.
+    if (owned !== null) unlink(owned).catch(() => undefined);
+  }
+
+  /**
+   * SENDS to one client: `emit(socket, type, data)`, or in raw mode `emit(socket, bytes...)`.
+   * On UDP, a target without address and port falls back to `broadcast` (node-ipc did so).
+   * Returns false when the caller should wait for `drain` before sending more to it.
+   */
+  emit(socket: EmitTarget, type: unknown, ...rest: unknown[]): boolean {
+    if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
+    const frame = this.#encode(type, rest);
+    if (!this.config.silent) this.log('dispatching event to socket :', type, rest[0]);
+    if (this.#udp !== null) {
+      const peer = socket as UdpPeer;
+      if (!peer.address || !peer.port) return this.#broadcastFrame(frame);
+      this.#udp.send(toBytes(frame), peer.port, peer.address);
+      return true;
+    }
+    const conn = StreamConnection.of(socket);
+    if (conn !== undefined) return conn.write(frame);
+    const foreign = socket as Partial<Socket>;
+    if (typeof foreign.write === 'function') return foreign.write(frame);
+    throw invalidArgument('socket', 'a socket or {address, port}', socket);
+  }
+
+  /** SENDS to every connected client (UDP: every peer that has sent to this server). */
+  broadcast(type: unknown, ...rest: unknown[]): boolean {
+    const frame = this.#encode(type, rest);
+    if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, rest[0]);
+    return this.#broadcastFrame(frame);
+  }
+
+  #broadcastFrame(frame: string | Buffer): boolean {
+    if (this.#udp !== null) {
+      const bytes = toBytes(frame);
+      for (const peer of this.#peers.values()) this.#udp.send(bytes, peer.port, peer.address);
+      return true;
+    }
+    let ok = true;
+    const sockets = this.sockets;
+    for (let i = 0; i < sockets.length; i++) {
+      const conn = StreamConnection.of(sockets[i]);
+      if (conn !== undefined && !conn.write(frame)) ok = false;
+    }
+    return ok;
+  }
+
+  #encode(type: unknown, rest: unknown[]): string | Buffer {
+    const config = this.config;
+    if (config.rawBuffer) return toRawBytes([type, ...rest], config.encoding);
+    if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
+    return encodeMessage(type, rest[0], config.delimiter);
+  }
+
+  #listening(): void {
+    if (this.#state !== State.starting) return;
+    this.#state = State.listening;
+    const address = (this.server as NetServer).address();
+    if (this.port !== false && typeof address === 'object' && address !== null) this.port = address.port;
+    this.onStart();
+  }
+
+  #startFailed(err: Error): void {
+    this.#state = State.idle;
+    if (!this.config.silent) this.log('server failed to start:', err);
+    process.nextTick(() => this.publish('error', err));
+  }
+
+  #startUdp(type: 'udp4' | 'udp6'): void {
+    const udp = new UdpEndpoint(type, this);
+    this.#udp = udp;
+    this.server = udp.socket;
+    const host = type === 'udp4' && this.path === '::1' ? '127.0.0.1' : this.path;
+    if (!this.config.silent) this.log('starting server as', type, 'on', host, ':', this.port);
+    udp.bind(this.port === false ? 0 : this.port, host, () => {
+      if (this.#state !== State.starting) return;
+      this.#state = State.listening;
+      const bound = udp.socket.address();
+      this.port = bound.port;
+      // node-ipc published `start` with the bound address, then `connect` with its dgram socket.
+      this.onStart({ address: bound.address, port: bound.port });
+      this.publish('connect', udp.socket);
+    });
+  }
+
+  /** @internal An accepted stream socket. */
+  accept(socket: Socket): void {
+    if (this.#state !== State.listening) {
+      socket.destroy();
+      return;
+    }
+    new StreamConnection(socket, this, this.#connectionOptions as ConnectionOptions);
+    this.sockets.push(socket);
+    if (!this.config.silent) this.log('## socket connection to server detected ##');
+    this.publish('connect', socket);
+  }
+
+  onConnectionOpen(): void {
+    // Accepted sockets are open from the start.
+  }
+
+  onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
+    this.#deliver(frame, conn.socket);
+  }
+
+  onConnectionReadEnd(): void {
+    // Only clients pace anything on reads (sync mode).
+  }
+
+  onConnectionDrain(conn: StreamConnection): void {
+    this.publish('drain', conn.socket);
+  }
+
+  onConnectionError(conn: StreamConnection, err: Error): void {
+    if (!this.config.silent) this.log('server socket error', err);
+    this.publish('error', err, conn.socket);
+  }
+
+  onConnectionClose(conn: StreamConnection): void {
+    const socket = conn.socket as ServerSocket;
+    const index = this.sockets.indexOf(socket);
+    if (index !== -1) this.sockets.splice(index, 1);
+    const id = socket.id === undefined ? false : socket.id;
+    if (!this.config.silent) this.log('socket disconnected', id);
+    this.publish('socket.disconnected', socket, id);
+  }
+
+  onDatagram(bytes: Buffer, from: RemoteInfo): void {
+    const peer = this.#peer(from);
+    if (this.config.rawBuffer) {
+      this.dispatchMessage('data', bytes, peer, 2);
+      return;
+    }
+    forEachFrame(bytes, this.#delimiter, (frame) => this.#deliver(frame, peer));
+  }
+
+  onDatagramError(err: Error): void {
+    this.publish('error', err);
+  }
+
+  /** The stable peer record of a UDP sender, at most `maxConnections` remembered (oldest dropped). */
+  #peer(from: RemoteInfo): UdpPeer {
+    const key = `${from.address}|${from.port}`;
+    let peer = this.#peers.get(key);
+    if (peer === undefined) {
+      peer = { address: from.address, port: from.port, family: from.family };
+      this.#peers.set(key, peer);
+      if (this.#peers.size > Math.max(1, this.config.maxConnections)) {
+        const oldest = this.#peers.keys().next().value as string;
+        this.#peers.delete(oldest);
+      }
+      this.sockets = [...this.#peers.values()];
+    }
+    return peer;
+  }
+
+  #deliver(frame: Buffer, from: ServerSocket | UdpPeer): void {
+    if (this.config.rawBuffer) {
+      this.dispatchMessage('data', frame, from, 2);
+      return;
+    }
+    const message = decodeMessage(frame);
+    if (message instanceof IpcError) {
+      this.publish('error', message, from);
+      return;
+    }
+    const data = message.data as { id?: unknown } | null;
+    // node-ipc copies `data.id` to the socket; `socket.disconnected` reports it.
+    if (data && typeof data === 'object' && data.id) from.id = data.id;
+    if (!this.config.silent) this.log('received event of :', message.type, message.data);
+    this.dispatchMessage(message.type, message.data, from, 2);
+  }
+}
+
+/** The server of each listener, for the module-level listener functions. */
+const owners = new WeakMap<object, Server>();
+
+function serverOnSocket(this: NetServer, socket: Socket): void {
+  const server = owners.get(this);
+  if (server === undefined) socket.destroy();
+  else server.accept(socket);
+}
+
+function serverOnError(this: NetServer, err: Error): void {
+  const server = owners.get(this);
+  if (server !== undefined) server.publish('error', err);
+}
+
+function serverOnTlsClientError(this: NetServer, err: Error): void {
+  const server = owners.get(this);
+  if (server !== undefined) server.publish('error', err);
+}
+
+function toBytes(frame: string | Buffer): Buffer {
+  return typeof frame === 'string' ? Buffer.from(frame, 'utf8') : frame;
+}

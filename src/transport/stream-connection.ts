@@ -1,0 +1,274 @@
+/**
+ * One stream socket (Unix socket, named pipe, TCP or TLS) wired to a frame decoder and a
+ * batching writer. The only place where a socket meets the codec (ws `setSocket`); it never
+ * sees JSON: frames go up to the owner as bytes, and text or bytes come down to be written.
+ *
+ * Writes: everything written in one tick goes out as ONE `socket.write` on `process.nextTick`
+ * (one syscall for many frames; a lone message waits no longer than the current tick).
+ * `write()` returns false the Node way once this peer's unsent bytes pass the socket's
+ * high-water mark, and the owner hears `drain` when they fall below it again.
+ *
+ * Socket listeners are module-level functions that find their connection through a symbol
+ * slot: no closures per connection, and every listener is removable by reference.
+ */
+import type { Socket } from 'node:net';
+import { FrameDecoder, type FrameSink } from '../codec/frame-decoder';
+import { IpcError } from '../errors';
+
+/** The slot on a socket that holds its {@link StreamConnection}. */
+export const kConnection = Symbol('node-ipc-ts.connection');
+
+/** What a connection reports to the client or server that owns it. */
+export interface ConnectionOwner {
+  /** The socket is connected (for TLS: the handshake succeeded). Clients only. */
+  onConnectionOpen(conn: StreamConnection): void;
+  /** One frame (delimiter stripped), or in raw mode one chunk of bytes. */
+  onConnectionFrame(conn: StreamConnection, frame: Buffer): void;
+  /** A chunk was read and `frames` frames were delivered from it. */
+  onConnectionReadEnd(conn: StreamConnection, frames: number): void;
+  /** Unsent bytes fell below the high-water mark after a `write()` returned false. */
+  onConnectionDrain(conn: StreamConnection): void;
+  /** A fault: a system error, or one of ours with a code. At most one per connection from us. */
+  onConnectionError(conn: StreamConnection, err: Error): void;
+  /** The socket is closed; nothing more comes from this connection. */
+  onConnectionClose(conn: StreamConnection): void;
+}
+
+/** Per-connection limits and framing, read from the config when the connection is made. */
+export interface ConnectionOptions {
+  /** Frame delimiter, or null for raw mode (bytes are passed up as they arrive). */
+  delimiter: Buffer | null;
+  /** Largest incoming frame in bytes. */
+  maxMessageSize: number;
+  /** Most unsent bytes before the connection is closed; Infinity for no limit. */
+  maxPendingBytes: number;
+  /** Milliseconds an incomplete frame may wait; 0 for no limit. */
+  messageTimeout: number;
+  /** The event that means "ready": 'connect' for net, 'secureConnect' for TLS, null for accepted sockets. */
+  readyEvent: 'connect' | 'secureConnect' | null;
+}
+
+type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
+
+export class StreamConnection implements FrameSink {
+  readonly socket: Socket;
+  readonly owner: ConnectionOwner;
+  readonly #decoder: FrameDecoder | null;
+  readonly #maxPendingBytes: number;
+  readonly #messageTimeout: number;
+  #text = '';
+  #buffers: Buffer[] | null = null;
+  #batchBytes = 0;
+  #flushScheduled = false;
+  #needDrain = false;
+  #framesInChunk = 0;
+  #frameTimer: NodeJS.Timeout | null = null;
+  #faulted = false;
+  #closed = false;
+
+  constructor(socket: Socket, owner: ConnectionOwner, options: ConnectionOptions) {
+    this.socket = socket;
+    this.owner = owner;
+    this.#decoder = options.delimiter === null ? null : new FrameDecoder(options.delimiter, options.maxMessageSize, this);
+    this.#maxPendingBytes = options.maxPendingBytes;
+    this.#messageTimeout = options.messageTimeout;
+    (socket as SlottedSocket)[kConnection] = this;
+    socket.on('data', socketOnData);
+    socket.on('error', socketOnError);
+    socket.on('close', socketOnClose);
+    socket.on('drain', socketOnDrain);
+    if (options.readyEvent !== null) socket.once(options.readyEvent, socketOnReady);
+  }
+
+  /** The connection of a socket this module wired, if any. */
+  static of(socket: unknown): StreamConnection | undefined {
+    return (socket as SlottedSocket | null)?.[kConnection];
+  }
+
+  /** True once the socket closed or was destroyed. */
+  get closed(): boolean {
+    return this.#closed || this.socket.destroyed;
+  }
+
+  /** Bytes not yet handed to the kernel: this tick's batch plus the socket's buffer. */
+  get pendingBytes(): number {
+    return this.#batchBytes + this.socket.writableLength;
+  }
+
+  /**
+   * Queues text (UTF-8) or bytes for the end of this tick. Returns false once unsent bytes
+   * pass the high-water mark; `onConnectionDrain` follows when they are written.
+   */
+  write(chunk: string | Buffer): boolean {
+    if (this.closed) return false;
+    if (typeof chunk === 'string' && this.#buffers === null) {
+      this.#text += chunk;
+    } else {
+      const buffers = this.#buffers ?? (this.#buffers = []);
+      if (this.#text.length > 0) {
+        buffers.push(Buffer.from(this.#text, 'utf8'));
+        this.#text = '';
+      }
+      buffers.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    }
+    // String length stands in for its UTF-8 size: exact for ASCII, never more than 3x off.
+    this.#batchBytes += chunk.length;
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(flushConnection, this);
+    }
+    if (this.#batchBytes + this.socket.writableLength < this.socket.writableHighWaterMark) return true;
+    this.#needDrain = true;
+    return false;
+  }
+
+  /** Hands this tick's batch to the socket. */
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#batchBytes === 0 || this.closed) return;
+    let written: boolean;
+    if (this.#buffers === null) {
+      written = this.socket.write(this.#text);
+      this.#text = '';
+    } else {
+      const buffers = this.#buffers;
+      if (this.#text.length > 0) buffers.push(Buffer.from(this.#text, 'utf8'));
+      written = this.socket.write(buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers));
+      this.#buffers = null;
+      this.#text = '';
+    }
+    this.#batchBytes = 0;
+    if (this.socket.writableLength > this.#maxPendingBytes) {
+      this.fail(new IpcError('ERR_IPC_PENDING_LIMIT',
+        `${this.socket.writableLength} bytes are waiting for this peer, more than maxPendingBytes (${this.#maxPendingBytes})`));
+      return;
+    }
+    // A false from write() means the socket emits 'drain' later; a true one means it will not.
+    if (written && this.#needDrain) {
+      this.#needDrain = false;
+      this.owner.onConnectionDrain(this);
+    }
+  }
+
+  /** Closes after pending writes are flushed (half-close, then the peer's FIN closes it). */
+  end(): void {
+    if (this.closed) return;
+    this.flush();
+    this.socket.end();
+  }
+
+  /** Closes now; unsent bytes are dropped. */
+  destroy(): void {
+    this.#clearFrameTimer();
+    this.socket.destroy();
+  }
+
+  /** Reports a fault of ours (once per connection) and closes the connection. */
+  fail(err: IpcError): void {
+    if (this.#faulted) return;
+    this.#faulted = true;
+    this.owner.onConnectionError(this, err);
+    this.destroy();
+  }
+
+  /** @internal FrameSink */
+  onFrame(frame: Buffer): void {
+    this.#framesInChunk++;
+    this.owner.onConnectionFrame(this, frame);
+  }
+
+  /** @internal FrameSink */
+  onFrameError(err: IpcError): void {
+    this.fail(err);
+  }
+
+  /** @internal socket 'data' */
+  read(chunk: Buffer): void {
+    if (this.#faulted) return;
+    const decoder = this.#decoder;
+    if (decoder === null) {
+      this.owner.onConnectionFrame(this, chunk);
+      this.owner.onConnectionReadEnd(this, 1);
+      return;
+    }
+    this.#framesInChunk = 0;
+    decoder.push(chunk);
+    const frames = this.#framesInChunk;
+    if (this.#messageTimeout > 0 && !this.#faulted) this.#watchIncompleteFrame(decoder.pendingBytes > 0, frames > 0);
+    if (frames > 0 && !this.#faulted) this.owner.onConnectionReadEnd(this, frames);
+  }
+
+  /** @internal socket 'close' */
+  onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearFrameTimer();
+    this.#decoder?.reset();
+    this.#text = '';
+    this.#buffers = null;
+    this.#batchBytes = 0;
+    this.owner.onConnectionClose(this);
+  }
+
+  /** @internal socket 'drain' */
+  onDrain(): void {
+    if (!this.#needDrain || this.#batchBytes > 0) return;
+    this.#needDrain = false;
+    this.owner.onConnectionDrain(this);
+  }
+
+  /** Slowloris guard: an incomplete frame may not wait longer than messageTimeout. */
+  #watchIncompleteFrame(incomplete: boolean, frameCompleted: boolean): void {
+    if (!incomplete) {
+      this.#clearFrameTimer();
+      return;
+    }
+    if (this.#frameTimer !== null && !frameCompleted) return;
+    this.#clearFrameTimer();
+    this.#frameTimer = setTimeout(frameTimerFired, this.#messageTimeout, this);
+    this.#frameTimer.unref();
+  }
+
+  #clearFrameTimer(): void {
+    if (this.#frameTimer === null) return;
+    clearTimeout(this.#frameTimer);
+    this.#frameTimer = null;
+  }
+
+  /** @internal */
+  timeoutIncompleteFrame(): void {
+    this.#frameTimer = null;
+    this.fail(new IpcError('ERR_IPC_MESSAGE_TIMEOUT',
+      `An incomplete frame waited longer than messageTimeout (${this.#messageTimeout} ms) for its delimiter`));
+  }
+}
+
+function flushConnection(conn: StreamConnection): void {
+  conn.flush();
+}
+
+function frameTimerFired(conn: StreamConnection): void {
+  conn.timeoutIncompleteFrame();
+}
+
+function socketOnData(this: SlottedSocket, chunk: Buffer): void {
+  this[kConnection]?.read(chunk);
+}
+
+function socketOnError(this: SlottedSocket, err: Error): void {
+  const conn = this[kConnection];
+  if (conn !== undefined) conn.owner.onConnectionError(conn, err);
+}
+
+function socketOnClose(this: SlottedSocket): void {
+  this[kConnection]?.onClose();
+}
+
+function socketOnDrain(this: SlottedSocket): void {
+  this[kConnection]?.onDrain();
+}
+
+function socketOnReady(this: SlottedSocket): void {
+  const conn = this[kConnection];
+  if (conn !== undefined && !conn.closed) conn.owner.onConnectionOpen(conn);
+}

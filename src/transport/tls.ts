@@ -1,0 +1,80 @@
+/**
+ * TLS: node's `tls` options plus node-ipc's file-path keys, read once per server start or
+ * client connection, and dialling / serving over TLS.
+ */
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { connect, createServer, type ConnectionOptions, type Server, type TlsOptions, type TLSSocket } from 'node:tls';
+import type { InterfaceConfig } from '../config';
+import { IpcError } from '../errors';
+import { tcpConnectOptions } from './net';
+
+/** `config.tls`: any node `tls` option, plus node-ipc's file-path keys. */
+export interface TlsConfig extends TlsOptions, Omit<ConnectionOptions, keyof TlsOptions> {
+  /** Path of the PEM private key file (node-ipc's name). */
+  private?: string;
+  /** Path of the PEM certificate file (node-ipc's name). */
+  public?: string;
+  /** Path, or paths, of trusted CA certificates: becomes `ca`. */
+  trustedConnections?: string | string[];
+  /** Path of a Diffie-Hellman parameters file (a Buffer or PEM text is used as is). */
+  dhparam?: string | Buffer;
+}
+
+function readPem(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new IpcError('ERR_IPC_TLS_CONFIG', `Cannot read config.tls.${key} file "${path}": ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** `config.tls` with node-ipc's file-path keys turned into node's own. */
+export type ResolvedTlsOptions = Omit<TlsConfig, 'private' | 'public' | 'trustedConnections'>;
+
+/**
+ * Node `tls` options from `config.tls`: file paths read into Buffers, node-ipc's keys removed.
+ * The config object is not modified (node-ipc wrote `key`/`cert`/`ca` back into it).
+ * @throws IpcError ERR_IPC_TLS_CONFIG naming the file that cannot be read.
+ */
+export function resolveTlsOptions(config: TlsConfig): ResolvedTlsOptions {
+  const { private: keyPath, public: certPath, trustedConnections, dhparam, ...options } = config;
+  const resolved: ResolvedTlsOptions = { ...options };
+  if (keyPath !== undefined) resolved.key = readPem(keyPath, 'private');
+  if (certPath !== undefined) resolved.cert = readPem(certPath, 'public');
+  if (trustedConnections !== undefined) {
+    const paths = typeof trustedConnections === 'string' ? [trustedConnections] : trustedConnections;
+    resolved.ca = paths.map((path) => readPem(path, 'trustedConnections'));
+  }
+  if (typeof dhparam === 'string') {
+    resolved.dhparam = dhparam.includes('-----BEGIN') ? dhparam : readPem(dhparam, 'dhparam');
+  } else if (dhparam !== undefined) {
+    resolved.dhparam = dhparam;
+  }
+  return resolved;
+}
+
+/**
+ * Server options, refusing to start without a key and certificate. node-ipc fell back to a
+ * key shipped inside its package: a publicly known key is no security (BEHAVIOUR.md "TLS").
+ */
+export function resolveTlsServerOptions(config: TlsConfig): TlsOptions {
+  const options = resolveTlsOptions(config);
+  const hasIdentity = (options.key !== undefined && options.cert !== undefined) || options.pfx !== undefined;
+  if (!hasIdentity) {
+    throw new IpcError('ERR_IPC_TLS_CONFIG',
+      'A TLS server needs a private key and a certificate: set config.tls.private and config.tls.public ' +
+      '(file paths), or config.tls.key and config.tls.cert (PEM), or config.tls.pfx');
+  }
+  return options;
+}
+
+/** Connects over TLS; the socket's ready event is 'secureConnect'. */
+export function dialTls(host: string, port: number, iface: Partial<InterfaceConfig> | undefined, options: ResolvedTlsOptions): TLSSocket {
+  return connect({ ...(options as ConnectionOptions), ...tcpConnectOptions(host, port, iface) });
+}
+
+/** A TLS server; `onSocket` gets every socket whose handshake succeeded. */
+export function createTlsServer(options: TlsOptions, onSocket: (socket: Socket) => void): Server {
+  return createServer(options, onSocket);
+}

@@ -1,0 +1,96 @@
+/**
+ * UDP: a bound dgram socket. Connectionless, so the "socket" of a peer is its
+ * `{address, port}`; every datagram is one or more whole frames (or raw bytes).
+ * No drain exists here: one send per datagram, and an oversize datagram is an error
+ * reported with ERR_IPC_DATAGRAM_TOO_LARGE, never silently truncated.
+ */
+import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram';
+import { IpcError } from '../errors';
+
+/** The address of a UDP peer, as handlers receive it and `server.emit` takes it. */
+export interface UdpPeer {
+  address: string;
+  port: number;
+  family?: string;
+  /** Set from `data.id` of a received message, as on stream sockets. */
+  id?: unknown;
+}
+
+/** Largest UDP payload: 65535 minus the IP and UDP headers. */
+export function maxDatagramBytes(type: 'udp4' | 'udp6'): number {
+  return type === 'udp4' ? 65507 : 65527;
+}
+
+/** What a {@link UdpEndpoint} reports to its server. */
+export interface DatagramOwner {
+  onDatagram(bytes: Buffer, from: RemoteInfo): void;
+  onDatagramError(err: Error): void;
+}
+
+type SlottedDgram = DgramSocket & { [kEndpoint]?: UdpEndpoint };
+const kEndpoint = Symbol('node-ipc-ts.udp');
+
+export class UdpEndpoint {
+  readonly socket: DgramSocket;
+  readonly type: 'udp4' | 'udp6';
+  readonly #owner: DatagramOwner;
+
+  constructor(type: 'udp4' | 'udp6', owner: DatagramOwner) {
+    this.type = type;
+    this.#owner = owner;
+    this.socket = createSocket(type);
+    (this.socket as SlottedDgram)[kEndpoint] = this;
+    this.socket.on('message', dgramOnMessage);
+    this.socket.on('error', dgramOnError);
+  }
+
+  /** Binds and calls back once listening. */
+  bind(port: number, host: string, onListening: () => void): void {
+    this.socket.once('listening', onListening);
+    this.socket.bind(port, host);
+  }
+
+  /** Sends one datagram; an oversize one is reported, not sent. */
+  send(bytes: Buffer, port: number, address: string): void {
+    const limit = maxDatagramBytes(this.type);
+    if (bytes.length > limit) {
+      const err = new IpcError('ERR_IPC_DATAGRAM_TOO_LARGE',
+        `A ${bytes.length} byte datagram exceeds the ${limit} byte ${this.type} limit; it was not sent`);
+      process.nextTick(() => this.#owner.onDatagramError(err));
+      return;
+    }
+    this.socket.send(bytes, port, address, (err) => {
+      if (err === null || err === undefined) return;
+      const code = (err as NodeJS.ErrnoException).code;
+      this.#owner.onDatagramError(code === 'EMSGSIZE'
+        ? new IpcError('ERR_IPC_DATAGRAM_TOO_LARGE', `The system refused a ${bytes.length} byte datagram (EMSGSIZE)`, { cause: err })
+        : err);
+    });
+  }
+
+  close(): void {
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** @internal */
+  receive(bytes: Buffer, from: RemoteInfo): void {
+    this.#owner.onDatagram(bytes, from);
+  }
+
+  /** @internal */
+  fault(err: Error): void {
+    this.#owner.onDatagramError(err);
+  }
+}
+
+function dgramOnMessage(this: SlottedDgram, bytes: Buffer, from: RemoteInfo): void {
+  this[kEndpoint]?.receive(bytes, from);
+}
+
+function dgramOnError(this: SlottedDgram, err: Error): void {
+  this[kEndpoint]?.fault(err);
+}
