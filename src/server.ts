@@ -285,6 +285,15 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
   }
 
   onDatagramError(err: Error): void {
+    this.listenerFailed(err);
+  }
+
+  /** @internal The listener failed (EADDRINUSE, EACCES, ...): `start()` may be tried again. */
+  listenerFailed(err: Error): void {
+    if (this.#state === State.starting) {
+      this.#state = State.idle;
+      if (!this.config.silent) this.log('server failed to start:', err);
+    }
     this.publish('error', err);
   }
 
@@ -332,8 +341,7 @@ function serverOnSocket(this: NetServer, socket: Socket): void {
 }
 
 function serverOnError(this: NetServer, err: Error): void {
-  const server = owners.get(this);
-  if (server !== undefined) server.publish('error', err);
+  owners.get(this)?.listenerFailed(err);
 }
 
 function serverOnTlsClientError(this: NetServer, err: Error): void {

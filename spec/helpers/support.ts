@@ -73,14 +73,22 @@ export function stopAll(ipc: IPCModule): void {
   if (ipc.server !== false) ipc.server.stop();
 }
 
-/** Starts `ipc.server` and resolves once it published `start`. */
-export async function started(server: Server | false): Promise<Server> {
-  if (server === false) throw new Error('no server: call serve() or serveNet() first');
-  const start = nextEvent(server, 'start');
-  const failed = nextEvent(server, 'error').then(([err]) => { throw err; });
-  server.start();
-  await Promise.race([start, failed]);
-  return server;
+/** Starts `ipc.server` and resolves once it published `start`; rejects with its `error`. */
+export function started(server: Server | false, ms = 4000): Promise<Server> {
+  if (server === false) return Promise.reject(new Error('no server: call serve() or serveNet() first'));
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      server.off('start', onStart);
+      server.off('error', onError);
+    };
+    const onStart = (): void => { done(); resolve(server); };
+    const onError = (err: unknown): void => { done(); reject(err instanceof Error ? err : new Error(String(err))); };
+    const timer = setTimeout(() => { done(); reject(new Error(`server did not start within ${ms} ms`)); }, ms);
+    server.on('start', onStart);
+    server.on('error', onError);
+    server.start();
+  });
 }
 
 /** The transports every stream suite runs over. */

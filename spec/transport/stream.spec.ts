@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
 import type { Server } from '../../src/server';
-import { STREAM_TRANSPORTS, collectEvents, freshIpc, nextEvent, tempDir } from '../helpers/support';
+import { STREAM_TRANSPORTS, collectEvents, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 
 const PAYLOADS: Array<[string, unknown]> = [
@@ -333,3 +333,21 @@ async function rawPeer(server: Server): Promise<Socket> {
   });
   return socket;
 }
+
+describe('a stream server whose address is taken', () => {
+  it('publishes EADDRINUSE and can be started again once the address is free', async () => {
+    const first = freshIpc();
+    first.serveNet('127.0.0.1', 0);
+    const taken = await started(first.server);
+    const second = freshIpc();
+    second.serveNet('127.0.0.1', taken.port as number);
+    const server = second.server as Server;
+    const error = nextEvent(server, 'error');
+    server.start();
+    expect((await error)[0].code).toBe('EADDRINUSE');
+    taken.stop();
+    await new Promise((resolve) => (taken.server as import('node:net').Server).once('close', resolve));
+    await started(server);
+    expect(server.port).toBe(taken.port);
+  });
+});
