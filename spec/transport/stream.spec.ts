@@ -351,3 +351,26 @@ describe('a stream server whose address is taken', () => {
     expect(server.port).toBe(taken.port);
   });
 });
+
+describe('config.interface', () => {
+  it('passes localAddress and family (README spelling `interfaces`) to net.connect', async () => {
+    const serverIpc = freshIpc();
+    serverIpc.serveNet('127.0.0.1', 0);
+    const server = await started(serverIpc.server);
+    const clientIpc = freshIpc();
+    clientIpc.config.interfaces = { localAddress: '127.0.0.1', localPort: false, family: 4, hints: false, lookup: false };
+    const lookups: string[] = [];
+    clientIpc.config.interface.lookup = ((host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+      lookups.push(host);
+      if (options.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
+      else cb(null, '127.0.0.1', 4);
+    }) as never;
+    const accepted = nextEvent(server, 'connect');
+    clientIpc.connectToNet('srv', 'localhost', server.port as number);
+    await nextEvent(clientIpc.of.srv!, 'connect');
+    const [socket] = (await accepted) as [Socket];
+    expect(socket.remoteAddress).toBe('127.0.0.1');
+    expect((clientIpc.of.srv!.socket as Socket).localAddress).toBe('127.0.0.1');
+    expect(lookups).toEqual(['localhost']);
+  });
+});
