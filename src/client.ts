@@ -21,7 +21,7 @@ import type { LogFunction } from './log';
 import { SendQueue } from './queue';
 import { dialPath, dialTcp } from './transport/net';
 import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
-import { dialTls, resolveTlsOptions } from './transport/tls';
+import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport/tls';
 
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget = { path: string; port?: undefined } | { host: string; port: number };
@@ -52,6 +52,7 @@ export class Client extends EventHub implements ConnectionOwner {
   #offline: Array<string | Buffer> = [];
   #offlineBytes = 0;
   #destroyed = false;
+  #tlsOptions: ResolvedTlsOptions | undefined;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
     super();
@@ -81,6 +82,7 @@ export class Client extends EventHub implements ConnectionOwner {
   /** Opens the connection. Called by `ipc.connectTo` / `ipc.connectToNet`. */
   connect(): void {
     if (this.#destroyed || this.explicitlyDisconnected) return;
+    if (this.#connection !== null && !this.#connection.closed) return; // already connecting or connected
     this.#clearRetry();
     const config = this.config;
     let socket: Socket;
@@ -89,7 +91,9 @@ export class Client extends EventHub implements ConnectionOwner {
       if (this.port === false) {
         socket = dialPath(toSocketPath(this.path));
       } else if (config.tls) {
-        socket = dialTls(this.path, this.port, config.interface, resolveTlsOptions(config.tls));
+        // Key files are read once per client, not once per reconnect attempt.
+        this.#tlsOptions ??= resolveTlsOptions(config.tls);
+        socket = dialTls(this.path, this.port, config.interface, this.#tlsOptions);
         readyEvent = 'secureConnect';
       } else {
         socket = dialTcp(this.path, this.port, config.interface);

@@ -3,7 +3,7 @@
  * sync and raw mode, limits and lifecycle, all over real sockets.
  */
 import { existsSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type Server as NetServer, type Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
 import type { Server } from '../../src/server';
 import { STREAM_TRANSPORTS, collectEvents, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
@@ -346,7 +346,7 @@ describe('a stream server whose address is taken', () => {
     server.start();
     expect((await error)[0].code).toBe('EADDRINUSE');
     taken.stop();
-    await new Promise((resolve) => (taken.server as import('node:net').Server).once('close', resolve));
+    await new Promise((resolve) => (taken.server as NetServer).once('close', resolve));
     await started(server);
     expect(server.port).toBe(taken.port);
   });

@@ -1,0 +1,84 @@
+import { decodeMessage, encodeMessage } from '../../src/codec/message';
+import { toRawBytes } from '../../src/codec/raw';
+import { IpcError } from '../../src/errors';
+
+describe('encodeMessage', () => {
+  it("writes node-ipc's exact bytes: {type, data} then the delimiter", () => {
+    expect(encodeMessage('message', { a: 1 }, '\f')).toBe('{"type":"message","data":{"a":1}}\f');
+    expect(encodeMessage('t', 'héllo', '\r\n')).toBe('{"type":"t","data":"héllo"}\r\n');
+  });
+
+  it('sends undefined, null, empty string and NaN as {}, but false and 0 as themselves', () => {
+    for (const empty of [undefined, null, '', NaN]) expect(encodeMessage('t', empty, '\f')).toBe('{"type":"t","data":{}}\f');
+    expect(encodeMessage('t', false, '\f')).toBe('{"type":"t","data":false}\f');
+    expect(encodeMessage('t', 0, '\f')).toBe('{"type":"t","data":0}\f');
+  });
+
+  it('throws what JSON.stringify throws for data it cannot encode', () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => encodeMessage('t', circular, '\f')).toThrowError(TypeError);
+    expect(() => encodeMessage('t', 1n, '\f')).toThrowError(TypeError);
+  });
+});
+
+describe('decodeMessage', () => {
+  it('round-trips what encodeMessage wrote', () => {
+    const data = { nested: [1, 'two', { three: null }], unicode: '✓ 😀' };
+    const frame = encodeMessage('x', data, '\f');
+    expect(decodeMessage(Buffer.from(frame.slice(0, -1)))).toEqual({ type: 'x', data });
+  });
+
+  it('reports invalid JSON as ERR_IPC_INVALID_MESSAGE with node-ipc fields', () => {
+    const result = decodeMessage(Buffer.from('{not json'));
+    expect(result).toEqual(jasmine.any(IpcError));
+    const err = result as IpcError & { response: string; err: unknown };
+    expect(err.code).toBe('ERR_IPC_INVALID_MESSAGE');
+    expect(err.message).toBe('Invalid JSON response format');
+    expect(err.response).toBe('{not json');
+    expect(err.err).toEqual(jasmine.any(SyntaxError));
+    expect((err as { cause?: unknown }).cause).toBe(err.err);
+  });
+
+  for (const frame of ['5', 'null', '"text"', '[1,2]', '{"data":1}', '{"type":5}', '{"type":null,"data":1}']) {
+    it(`rejects ${frame} as not a {type: string} envelope`, () => {
+      const result = decodeMessage(Buffer.from(frame));
+      expect(result).toEqual(jasmine.any(IpcError));
+      expect((result as IpcError).code).toBe('ERR_IPC_INVALID_MESSAGE');
+      expect((result as IpcError).message).toContain('"type": string');
+    });
+  }
+
+  it('keeps only an excerpt of a huge bad frame', () => {
+    const result = decodeMessage(Buffer.from('x'.repeat(100000))) as IpcError & { response: string };
+    expect(result.response.length).toBeLessThan(2000);
+  });
+
+  it('decodes invalid UTF-8 inside strings without throwing', () => {
+    const frame = Buffer.concat([Buffer.from('{"type":"t","data":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    const result = decodeMessage(frame) as { type: string; data: string };
+    expect(result.type).toBe('t');
+    expect(typeof result.data).toBe('string');
+  });
+});
+
+describe('toRawBytes', () => {
+  it('encodes strings with the encoding and copies buffers', () => {
+    expect([...toRawBytes(['0aff'], 'hex')]).toEqual([0x0a, 0xff]);
+    expect(toRawBytes(['hi'], 'utf8').toString()).toBe('hi');
+    const source = Buffer.from([1, 2]);
+    const copy = toRawBytes([source], 'utf8');
+    source[0] = 9;
+    expect([...copy]).toEqual([1, 2]);
+  });
+
+  it('accepts typed arrays, ArrayBuffers and byte arrays, concatenating several values', () => {
+    const bytes = toRawBytes([new Uint8Array([1]), new Uint8Array([2, 3]).buffer, [4, 5], 'AQ=='], 'base64');
+    expect([...bytes]).toEqual([1, 2, 3, 4, 5, 1]);
+  });
+
+  it('throws a TypeError naming the bad value', () => {
+    expect(() => toRawBytes(['ok', {}], 'utf8')).toThrowError(TypeError, /"data\[1\]" argument/);
+    expect(() => toRawBytes([undefined], 'utf8')).toThrowError(TypeError, /Received type undefined/);
+  });
+});
