@@ -149,6 +149,48 @@ for (const old of OLD_SIDES) {
           expect(down[BURST - 1]?.[0]).toEqual({ i: BURST - 1, text: `reply ${BURST - 1} ✓` });
         });
 
+        it('reaches the client through server.broadcast', async () => {
+          const pair = await open();
+          const news = nextEvent(pair.client, 'news');
+          pair.server.broadcast('news', { all: ['of', 'you'], n: 1 });
+          expect((await news)[0]).toEqual({ all: ['of', 'you'], n: 1 });
+        });
+
+        it("frames on a custom delimiter ('\\n') both ways", async () => {
+          const pair = await open((config) => {
+            config.delimiter = '\n';
+          });
+          const lines = { text: 'line one\nline two ✓', n: [1, 2] };
+          pair.server.on('probe', (data: unknown, socket: unknown) => pair.server.emit(socket, 'reply', data));
+          const atServer = collectEvents(pair.server, 'probe', 2);
+          const atClient = collectEvents(pair.client, 'reply', 2);
+          pair.client.emit('probe', lines);
+          pair.client.emit('probe', 'second');
+          expect((await atServer).map(([data]) => data)).toEqual([lines, 'second']);
+          expect((await atClient).map(([data]) => data)).toEqual([lines, 'second']);
+        });
+
+        it('paces a sync client: the next message leaves only after a reply arrived', async () => {
+          const pair = await open((config) => {
+            config.sync = true;
+          });
+          const seen: number[] = [];
+          let released = 0;
+          pair.server.on('job', (data: { n: number }, socket: unknown) => {
+            seen.push(data.n);
+            expect(data.n).withContext('a job arrived before the reply that releases it').toBeLessThanOrEqual(released);
+            // A window, not a wait: an unpaced client would have sent every job by now.
+            setTimeout(() => {
+              released = data.n + 1;
+              pair.server.emit(socket, 'ack', { n: data.n });
+            }, 10);
+          });
+          const acks = collectEvents(pair.client, 'ack', 5);
+          for (let n = 0; n < 5; n++) pair.client.emit('job', { n });
+          expect((await acks).map(([data]) => data.n)).toEqual(range(5));
+          expect(seen).toEqual(range(5));
+        });
+
         it('publishes socket.disconnected with the id taken from data.id', async () => {
           const pair = await open();
           const hello = nextEvent(pair.server, 'hello');
