@@ -15,7 +15,7 @@
  *   encoding, so only valid UTF-8 crosses a raw UDP link to an old peer intact.
  */
 import { collectEvents, nextEvent, tempDir } from '../helpers/support';
-import { collectBytes, INTEROP_TRANSPORTS, OLD_SIDES, OURS, type AnyIpc, type InteropTransport, type Side } from './peers';
+import { collectBytes, INTEROP_TRANSPORTS, OLD_SIDES, OURS, type Address, type AnyIpc, type InteropTransport, type Side } from './peers';
 
 /** What a client/server pair looks like once both ends saw `connect`. */
 interface Pair {
@@ -27,6 +27,8 @@ interface Pair {
   client: any;
   /** The client's socket as the server saw it on `connect`. */
   socket: any;
+  /** Where the server listens. */
+  address: Address;
 }
 
 async function openPair(serverSide: Side, clientSide: Side, transport: InteropTransport, configure?: (config: any) => void): Promise<Pair> {
@@ -45,7 +47,7 @@ async function openPair(serverSide: Side, clientSide: Side, transport: InteropTr
   transport.connect(clientIpc, 'peer', address);
   const client = clientIpc.of.peer;
   const [[socket]] = await Promise.all([accepted, nextEvent(client, 'connect')]);
-  return { serverIpc, clientIpc, server, client, socket };
+  return { serverIpc, clientIpc, server, client, socket, address };
 }
 
 /** JSON payloads: what is sent, and what arrives when that differs (BEHAVIOUR.md "Wire format"). */
@@ -234,6 +236,25 @@ for (const old of OLD_SIDES) {
           serverSide.stopServer(pair.serverIpc);
           await dropped;
           expect(pair.client.socket.destroyed).toBeTrue();
+        });
+
+        it('reconnects to a server restarted at the same address, and talks again', async () => {
+          const pair = await open();
+          const dropped = nextEvent(pair.client, 'disconnect');
+          serverSide.stopServer(pair.serverIpc);
+          await dropped;
+          const restartedIpc = serverSide.create((config) => transport.configureServer(config));
+          await transport.listenAt(serverSide, restartedIpc, pair.address);
+          const restarted = restartedIpc.server;
+          const accepted = nextEvent(restarted, 'connect');
+          await nextEvent(pair.client, 'connect');
+          const [socket] = await accepted;
+          const hello = nextEvent(restarted, 'hello');
+          pair.client.emit('hello', { again: true });
+          expect((await hello)[0]).toEqual({ again: true });
+          const reply = nextEvent(pair.client, 'reply');
+          restarted.emit(socket, 'reply', { welcome: 'back' });
+          expect((await reply)[0]).toEqual({ welcome: 'back' });
         });
       });
 

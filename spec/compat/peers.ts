@@ -168,6 +168,8 @@ export interface InteropTransport {
   configureClient(config: any): void;
   /** Makes `ipc.server` (serve / serveNet), starts it, and returns where clients connect. */
   listen(side: Side, ipc: AnyIpc, dir: string): Promise<Address>;
+  /** Like `listen`, at an address a stopped server had (a restart). */
+  listenAt(side: Side, ipc: AnyIpc, address: Address): Promise<void>;
   /** Registers client `id` of `ipc` and starts connecting. */
   connect(ipc: AnyIpc, id: string, address: Address): void;
 }
@@ -176,6 +178,12 @@ async function listenNet(side: Side, ipc: AnyIpc): Promise<Address> {
   ipc.serveNet('127.0.0.1', await side.port('tcp'));
   await side.start(ipc);
   return { host: '127.0.0.1', port: ipc.server.port as number };
+}
+
+async function listenNetAt(side: Side, ipc: AnyIpc, address: Address): Promise<void> {
+  const { host, port } = address as { host: string; port: number };
+  ipc.serveNet(host, port);
+  await side.start(ipc);
 }
 
 function connectNet(ipc: AnyIpc, id: string, address: Address): void {
@@ -203,6 +211,10 @@ export const INTEROP_TRANSPORTS: InteropTransport[] = [
       await side.start(ipc);
       return { path };
     },
+    async listenAt(side, ipc, address) {
+      ipc.serve((address as { path: string }).path);
+      await side.start(ipc);
+    },
     connect(ipc, id, address) {
       ipc.connectTo(id, (address as { path: string }).path);
     },
@@ -214,6 +226,7 @@ export const INTEROP_TRANSPORTS: InteropTransport[] = [
     },
     configureClient: noConfig,
     listen: listenNet,
+    listenAt: listenNetAt,
     connect: connectNet,
   },
   {
@@ -237,6 +250,7 @@ export const INTEROP_TRANSPORTS: InteropTransport[] = [
       };
     },
     listen: listenNet,
+    listenAt: listenNetAt,
     connect: connectNet,
   },
 ];
