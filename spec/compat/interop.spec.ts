@@ -13,6 +13,14 @@
  *   (and both servers) publish it once the handshake is done.
  * - Old UDP servers decode every datagram as UTF-8 before anything else, whatever the
  *   encoding, so only valid UTF-8 crosses a raw UDP link to an old peer intact.
+ * - Old `server.stop()` closes only the listener: connected clients keep talking.
+ * - Old `ipc.disconnect(id)` removes only '*' listeners, so `destroy` still reaches the
+ *   client's own listeners; ours publishes `disconnect` and `destroy` too.
+ * - Old `serveNet(host, 0)` listens on `config.networkPort` (8000), and with `unlink: true`
+ *   (the default) old network servers first `fs.unlink(host)` relative to the working
+ *   directory; see ./peers.ts for how the suite avoids both.
+ *
+ * The suite runs old peers in-process, one fresh instance per spec, torn down by hand.
  */
 import { collectEvents, nextEvent, tempDir } from '../helpers/support';
 import { collectBytes, INTEROP_TRANSPORTS, OLD_SIDES, OURS, type Address, type AnyIpc, type InteropTransport, type Side } from './peers';

@@ -163,7 +163,7 @@ const cert = (file: string): string => join(CERTS, file);
 
 /** A stream transport both ends speak. */
 export interface InteropTransport {
-  readonly name: 'unix' | 'tcp' | 'tls';
+  readonly name: 'unix' | 'tcp' | 'tls' | 'tls-basic';
   configureServer(config: any): void;
   configureClient(config: any): void;
   /** Makes `ipc.server` (serve / serveNet), starts it, and returns where clients connect. */
@@ -196,7 +196,8 @@ function noConfig(): void {
 }
 
 /**
- * unix, tcp and tls (mutual: each side presents a certificate the other's CA list trusts).
+ * unix, tcp, tls (mutual: each side presents a certificate the other's CA list trusts) and
+ * tls-basic (upstream's basic example: server certificate only, `rejectUnauthorized: false`).
  * Network servers get `unlink: false`: old servers otherwise `fs.unlink(host)` relative to
  * the working directory before listening.
  */
@@ -248,6 +249,20 @@ export const INTEROP_TRANSPORTS: InteropTransport[] = [
         trustedConnections: [cert('ca.pem')],
         rejectUnauthorized: true,
       };
+    },
+    listen: listenNet,
+    listenAt: listenNetAt,
+    connect: connectNet,
+  },
+  {
+    // The upstream basic TLS example: the server shows a certificate, the client checks nothing.
+    name: 'tls-basic',
+    configureServer(config) {
+      config.unlink = false;
+      config.tls = { private: cert('server.key'), public: cert('server.pem') };
+    },
+    configureClient(config) {
+      config.tls = { rejectUnauthorized: false };
     },
     listen: listenNet,
     listenAt: listenNetAt,
