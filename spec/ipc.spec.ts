@@ -84,6 +84,15 @@ describe('ipc.serve / ipc.serveNet', () => {
     expect(server().server).toBe(false);
   });
 
+  it('serve(null) and serve(null, callback) default the path as node-ipc did (no TypeError)', () => {
+    const cb = jasmine.createSpy('cb');
+    ipc.serve(null);
+    expect(server().path).toBe('/tmp/app.me');
+    ipc.serve(null as unknown as string, cb);
+    expect(server().path).toBe('/tmp/app.me');
+    expect(server().listenerCount('start')).toBe(1);
+  });
+
   it('serve(callback) and serve(path, callback) run the callback on start', async () => {
     const dir = tempDir();
     const cb = jasmine.createSpy('cb');

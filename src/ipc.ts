@@ -100,9 +100,11 @@ export class IPC {
    * `config.socketRoot + config.appspace + config.id`. Nothing listens before
    * `ipc.server.start()`; `callback` runs on `start`.
    */
-  serve(callback?: Callback): void;
+  serve(callback?: Callback | null): void;
   serve(path: string, callback?: Callback): void;
-  serve(path?: string | Callback, callback?: Callback): void {
+  serve(path?: string | Callback | null, callback?: Callback): void {
+    // node-ipc treated any falsy path (null included) as "use the default".
+    if (path === null) path = undefined;
     if (typeof path === 'function') {
       callback = path;
       path = undefined;
