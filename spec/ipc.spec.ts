@@ -74,7 +74,7 @@ describe('ipc.serve / ipc.serveNet', () => {
     ipc.config.id = 'me';
   });
 
-  const server = (): Server => ipc.server as Server;
+  const server = (): Server => ipc.server;
 
   it('serve() defaults the path to socketRoot + appspace + id and listens only on start()', () => {
     ipc.serve();
@@ -276,7 +276,7 @@ describe('instances', () => {
     (ipc as unknown as { serve: unknown }).serve = 'broken';
     expect(ipc.serve).toBe(originalServe);
     serve('/tmp/detached.sock');
-    expect((ipc.server as Server).path).toBe('/tmp/detached.sock');
+    expect(ipc.server.path).toBe('/tmp/detached.sock');
     connectTo('d', '/tmp/none-here.sock');
     expect(ipc.of.d).toBeDefined();
     expect(Object.keys(ipc)).toEqual(jasmine.arrayWithExactContents(['config', 'of', 'server']));

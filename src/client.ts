@@ -16,6 +16,7 @@ import { decodeMessage, encodeMessage } from './codec/message';
 import { toRawBytes } from './codec/raw';
 import { retryBudget, toSocketPath, type IpcConfig } from './config';
 import { IpcError, assertId } from './errors';
+import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
 import { SendQueue } from './queue';
@@ -26,7 +27,11 @@ import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget = { path: string; port?: undefined } | { host: string; port: number };
 
-export class Client extends EventHub implements ConnectionOwner {
+/**
+ * A client connection, `ipc.of[id]`. `E` is the optional event map (see README "Typed
+ * events"); the default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
+ */
+export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListeners<E>> implements ConnectionOwner {
   /** The id this client was registered under in `ipc.of`. */
   id: string;
   /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
@@ -129,7 +134,10 @@ export class Client extends EventHub implements ConnectionOwner {
    * strings (in `config.encoding`), Buffers, typed arrays or byte arrays.
    * Returns false when the caller should wait for `drain` before sending more.
    */
-  emit(type: unknown, ...rest: unknown[]): boolean {
+  emit<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
+  /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of every argument. */
+  emit(...raw: RawArgs<E>): boolean;
+  emit(type?: unknown, ...rest: unknown[]): boolean {
     const config = this.config;
     let frame: string | Buffer;
     if (config.rawBuffer) {

@@ -16,6 +16,7 @@ import { decodeMessage, encodeMessage } from './codec/message';
 import { toRawBytes } from './codec/raw';
 import { toSocketPath, type IpcConfig } from './config';
 import { IpcError, invalidArgument } from './errors';
+import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
 import { clearStaleSocket, createStreamServer } from './transport/net';
@@ -23,16 +24,16 @@ import { StreamConnection, type ConnectionOptions, type ConnectionOwner } from '
 import { createTlsServer, resolveTlsServerOptions } from './transport/tls';
 import { UdpEndpoint, type DatagramOwner, type UdpPeer } from './transport/udp';
 
-/** A connected client as server handlers see it: the socket, plus the id it announced. */
-export type ServerSocket = Socket & { id?: unknown };
-
-/** What `server.emit` accepts as its target. */
-export type EmitTarget = ServerSocket | UdpPeer;
+export type { EmitTarget, MessageSource, ServerSocket };
 
 const State = { idle: 0, starting: 1, listening: 2, stopped: 3 } as const;
 type State = (typeof State)[keyof typeof State];
 
-export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
+/**
+ * The server, `ipc.server`. `E` is the optional event map (see README "Typed events"); the
+ * default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
+ */
+export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListeners<E>> implements ConnectionOwner, DatagramOwner {
   /** The config of the IPC instance that made this server (shared, read live). */
   config: IpcConfig;
   /** Unix socket path, or the host for TCP/TLS/UDP (node-ipc kept the host here). */
@@ -48,7 +49,7 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
   /** The underlying `net.Server`, `tls.Server` or dgram socket once started, else `false`. */
   server: NetServer | UdpEndpoint['socket'] | false = false;
   /** Connected client sockets (stream transports) or known peers (UDP). */
-  sockets: EmitTarget[] = [];
+  sockets: MessageSource[] = [];
 
   #state: State = State.idle;
   #udp: UdpEndpoint | null = null;
@@ -156,7 +157,10 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
    * On UDP, a target without address and port falls back to `broadcast` (node-ipc did so).
    * Returns false when the caller should wait for `drain` before sending more to it.
    */
-  emit(socket: EmitTarget, type: unknown, ...rest: unknown[]): boolean {
+  emit<K extends EventName<E>>(socket: EmitTarget, type: K, ...data: PayloadArgs<E[K]>): boolean;
+  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument after the target. */
+  emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
+  emit(socket: EmitTarget, type?: unknown, ...rest: unknown[]): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
     const frame = this.#encode(type, rest);
     if (!this.config.silent) this.log('dispatching event to socket :', type, rest[0]);
@@ -174,7 +178,10 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
   }
 
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */
-  broadcast(type: unknown, ...rest: unknown[]): boolean {
+  broadcast<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
+  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument to every client. */
+  broadcast(...raw: RawArgs<E>): boolean;
+  broadcast(type?: unknown, ...rest: unknown[]): boolean {
     const frame = this.#encode(type, rest);
     if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, rest[0]);
     return this.#broadcastFrame(frame);
