@@ -25,7 +25,19 @@ import { StreamConnection, type ConnectionOwner } from './transport/stream-conne
 import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport/tls';
 
 /** Where a client connects: a socket path, or a host and port. */
-export type ClientTarget = { path: string; port?: undefined } | { host: string; port: number };
+export type ClientTarget =
+  | {
+    /** Unix socket path (Windows: mapped to a named pipe). */
+    path: string;
+    /** Absent for a socket path. */
+    port?: undefined;
+  }
+  | {
+    /** TCP/TLS host name or address. */
+    host: string;
+    /** TCP/TLS port. */
+    port: number;
+  };
 
 /**
  * A client connection, `ipc.of[id]`. `E` is the optional event map (see README "Typed
@@ -181,6 +193,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     }
   }
 
+  /** @internal StreamConnection hook: the socket is open (TLS: handshake done); publishes `connect`. */
   onConnectionOpen(conn: StreamConnection): void {
     if (conn !== this.#connection) return;
     this.retriesRemaining = retryBudget(this.config);
@@ -188,6 +201,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this.publish('connect');
   }
 
+  /** @internal StreamConnection hook: one received frame; decoded and published under its type. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
     if (conn !== this.#connection) return;
     if (this.config.rawBuffer) {
@@ -203,20 +217,24 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this.dispatchMessage(message.type, message.data, undefined, 1);
   }
 
+  /** @internal StreamConnection hook: a read burst ended; in `sync` mode the next queued message may go. */
   onConnectionReadEnd(conn: StreamConnection): void {
     if (conn === this.#connection && this.config.sync) this.queue.next(this);
   }
 
+  /** @internal StreamConnection hook: the write buffer drained; publishes `drain`. */
   onConnectionDrain(conn: StreamConnection): void {
     if (conn === this.#connection) this.publish('drain');
   }
 
+  /** @internal StreamConnection hook: a socket or decoder fault; publishes `error`. */
   onConnectionError(conn: StreamConnection, err: Error): void {
     if (conn !== this.#connection) return;
     if (!this.config.silent) this.log('error:', err);
     this.publish('error', err);
   }
 
+  /** @internal StreamConnection hook: the socket closed; schedules a retry or gives up. */
   onConnectionClose(conn: StreamConnection): void {
     if (conn !== this.#connection) return; // a replaced socket's late close (BEHAVIOUR.md)
     this.#connection = null;

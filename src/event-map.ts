@@ -70,6 +70,12 @@ export interface UdpTarget {
   port?: number | undefined;
 }
 
+/** What `error` handlers get: an `IpcError`, or Node's own system error. */
+export type ErrorWithCode = Error & {
+  /** `ERR_IPC_*` for an `IpcError`, Node's code (`ECONNREFUSED`, ...) for a system error. */
+  code?: string;
+};
+
 /** Built-in events of a client (`ipc.of[id]`) and their handler types. */
 export interface ClientBuiltinListeners {
   /** The connection is open (TLS: after the handshake). */
@@ -79,7 +85,7 @@ export interface ClientBuiltinListeners {
   /** Retrying ended for good: no more reconnects, `ipc.of[id]` is stale. */
   destroy: () => void;
   /** A runtime fault: an `IpcError` with a `code`, or Node's own system error (ECONNREFUSED, ...). */
-  error: (err: Error & { code?: string }) => void;
+  error: (err: ErrorWithCode) => void;
   /** Raw mode (`config.rawBuffer`): received bytes. */
   data: (bytes: Buffer) => void;
   /** The socket's write buffer drained after `emit` returned `false`. */
@@ -89,13 +95,13 @@ export interface ClientBuiltinListeners {
 /** Built-in events of a server (`ipc.server`) and their handler types. */
 export interface ServerBuiltinListeners {
   /** Listening. UDP servers pass their bound `{address, port}`; stream servers pass nothing. */
-  start: (address?: { address: string; port: number }) => void;
+  start: (address?: UdpPeer) => void;
   /** A client connected (stream servers), or the UDP socket is ready (UDP servers get the dgram socket). */
   connect: (socket: ServerSocket | DgramSocket) => void;
   /** A client connection closed; `id` is the id it announced (`data.id`), or `false`. */
   'socket.disconnected': (socket: ServerSocket, id: unknown) => void;
   /** A runtime fault; `source` is the connection it happened on, if any. */
-  error: (err: Error & { code?: string }, source?: MessageSource) => void;
+  error: (err: ErrorWithCode, source?: MessageSource) => void;
   /** Raw mode (`config.rawBuffer`): received bytes and who sent them. */
   data: (bytes: Buffer, source: MessageSource) => void;
   /** A client socket's write buffer drained after `emit` returned `false`. */

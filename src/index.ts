@@ -38,8 +38,10 @@ Object.defineProperties(ipc, {
   Client: { value: Client },
   Server: { value: Server },
 });
+/** The package's export: THE singleton IPC instance, plus the classes and `default`. */
 const entry = ipc as Entry;
 
+/** The package's public types, merged with the singleton for `export =` (`import type { Config } from 'node-ipc-ts'`). */
 // eslint-disable-next-line @typescript-eslint/no-namespace -- type-only namespace merged with the value, for `export =`
 namespace entry {
   /** `ipc.config`: every node-ipc key plus this library's limits, each with its default. */

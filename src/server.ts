@@ -252,27 +252,33 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.publish('connect', socket);
   }
 
+  /** @internal StreamConnection hook: nothing to do, accepted sockets are open from the start. */
   onConnectionOpen(): void {
     // Accepted sockets are open from the start.
   }
 
+  /** @internal StreamConnection hook: one received frame; published under its type as `(data, socket)`. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
     this.#deliver(frame, conn.socket);
   }
 
+  /** @internal StreamConnection hook: unused on servers (only clients pace reads, in `sync` mode). */
   onConnectionReadEnd(): void {
     // Only clients pace anything on reads (sync mode).
   }
 
+  /** @internal StreamConnection hook: a client socket's write buffer drained; publishes `drain`. */
   onConnectionDrain(conn: StreamConnection): void {
     this.publish('drain', conn.socket);
   }
 
+  /** @internal StreamConnection hook: a socket or decoder fault; publishes `error` with the socket. */
   onConnectionError(conn: StreamConnection, err: Error): void {
     if (!this.config.silent) this.log('server socket error', err);
     this.publish('error', err, conn.socket);
   }
 
+  /** @internal StreamConnection hook: a client socket closed; publishes `socket.disconnected`. */
   onConnectionClose(conn: StreamConnection): void {
     const socket = conn.socket as ServerSocket;
     const index = this.sockets.indexOf(socket);
@@ -282,6 +288,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.publish('socket.disconnected', socket, id);
   }
 
+  /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */
   onDatagram(bytes: Buffer, from: RemoteInfo): void {
     const peer = this.#peer(from);
     if (this.config.rawBuffer) {
@@ -291,6 +298,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     forEachFrame(bytes, this.#delimiter, (frame) => this.#deliver(frame, peer));
   }
 
+  /** @internal UdpEndpoint hook: a dgram fault; published as `error`. */
   onDatagramError(err: Error): void {
     this.listenerFailed(err);
   }
