@@ -67,3 +67,9 @@ serverView.on('ping', (d: { n: number }, from: Source) => serverView.emit(from, 
 ipc.of.anything?.emit('whatever', { any: 'thing' });
 ipc.server.on('whatever', (data, socket) => ipc.server.emit(socket, 'x', data.deep.path));
 ipc.of.any?.on('error', (err) => ipc.log(err.whatever));
+
+// The singleton, typed by a cast (zero cost: the same object).
+const typedSingleton = ipc as IPCModule<Events>;
+typedSingleton.of.peer?.emit('ping', { n: 4 });
+// @ts-expect-error the cast keeps the map's payload types
+typedSingleton.of.peer?.emit('ping', { n: '4' });
