@@ -21,3 +21,10 @@ nested.connectTo('x');
 separate.disconnect(3);
 // @ts-expect-error the server needs a target to emit to
 ipc.server.emit('app.message', { id: 1 });
+// Named imports of the singleton's members, as @types/node-ipc users write them.
+import { IPC, config, of, server, connectTo } from 'node-ipc-ts';
+const viaNamed = new IPC();
+viaNamed.serve();
+config.silent = true;
+connectTo('named', () => of.named.emit('x'));
+server.broadcast('all', 1);
