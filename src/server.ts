@@ -11,6 +11,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import { unlink } from 'node:fs/promises';
 import type { Server as NetServer, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { forEachFrame } from './codec/frame-decoder';
 import { decodeMessage, encodeMessage } from './codec/message';
 import { toRawBytes } from './codec/raw';
@@ -344,9 +345,21 @@ function serverOnError(this: NetServer, err: Error): void {
   owners.get(this)?.listenerFailed(err);
 }
 
-function serverOnTlsClientError(this: NetServer, err: Error): void {
+/**
+ * A TLS client failed before it was accepted. Node destroys a client whose certificate fails
+ * verification without saying why (the error is a bare ECONNRESET "socket hang up"); the
+ * reason is on the socket, so it becomes the published error's code.
+ */
+function serverOnTlsClientError(this: NetServer, err: Error, socket?: TLSSocket): void {
   const server = owners.get(this);
-  if (server !== undefined) server.publish('error', err);
+  if (server === undefined) return;
+  const reason: unknown = socket?.authorizationError;
+  if (typeof reason === 'string' && reason.length > 0) {
+    const refused = Object.assign(new Error(`TLS client refused: its certificate failed verification (${reason})`, { cause: err }), { code: reason });
+    server.publish('error', refused, socket);
+    return;
+  }
+  server.publish('error', err, socket);
 }
 
 function toBytes(frame: string | Buffer): Buffer {
