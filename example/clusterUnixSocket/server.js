@@ -30,7 +30,7 @@ if (cluster.isPrimary) {
       }
     });
   }
-  cluster.on('exit', (worker, code) => console.log(`primary: a worker exited with code ${code}`));
+  cluster.on('exit', (worker, code) => console.log(`primary: a worker finished with code ${code}`));
 } else {
   deadline('worker');
   ipc.serve(socketPath, () => {
