@@ -8,6 +8,7 @@
  * read `socket.id`, `socket.remoteAddress`, ...). UDP hands them the peer's
  * `{address, port}`, which `emit` takes back to reply.
  */
+import * as clusterModule from 'node:cluster';
 import type { RemoteInfo } from 'node:dgram';
 import { unlink } from 'node:fs/promises';
 import type { Server as NetServer, Socket } from 'node:net';
@@ -116,7 +117,9 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
     const listen = (): void => {
       if (this.#state !== State.starting) return;
       server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => {
-        this.#ownedPath = process.platform === 'win32' ? null : path;
+        // A cluster worker shares the primary's listening handle: the file is not its to remove
+        // (its siblings still serve on it; the primary's handle removes it when it closes).
+        this.#ownedPath = process.platform === 'win32' || isClusterWorker() ? null : path;
         this.#listening();
       });
     };
@@ -360,6 +363,11 @@ function serverOnTlsClientError(this: NetServer, err: Error, socket?: TLSSocket)
     return;
   }
   server.publish('error', err, socket);
+}
+
+/** True in a cluster worker. (`node:cluster` is CommonJS: without esModuleInterop its default import is undefined.) */
+function isClusterWorker(): boolean {
+  return (clusterModule as unknown as { isWorker?: boolean }).isWorker === true;
 }
 
 function toBytes(frame: string | Buffer): Buffer {
