@@ -8,8 +8,8 @@
  * `stopRetrying: true` ends it). A successful connect restores the full budget. When retrying
  * ends the client publishes `disconnect` then `destroy`.
  *
- * Messages emitted while no socket exists (between retries) are kept and sent, in order,
- * when the next connection opens; node-ipc wrote them into a dead socket.
+ * Messages emitted while no connection is open (dialling, between retries) are kept and
+ * sent, in order, when the next connection opens; node-ipc wrote them into a dead socket.
  */
 import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
@@ -22,6 +22,9 @@ import { SendQueue } from './queue';
 import { dialPath, dialTcp } from './transport/net';
 import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
 import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport/tls';
+
+/** Bytes kept offline past which `emit` returns false (a socket's default high-water mark). */
+const OFFLINE_HIGH_WATER_MARK = 16384;
 
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget = { path: string; port?: undefined } | { host: string; port: number };
@@ -47,6 +50,8 @@ export class Client extends EventHub implements ConnectionOwner {
   readonly queue = new SendQueue();
 
   #connection: StreamConnection | null = null;
+  /** True once #connection is connected (TLS: handshake done); frames wait offline before. */
+  #open = false;
   #retryTimer: NodeJS.Timeout | null = null;
   /** Frames emitted while no socket existed, sent when the next one opens. */
   #offline: Array<string | Buffer> = [];
@@ -116,12 +121,7 @@ export class Client extends EventHub implements ConnectionOwner {
       readyEvent,
     });
     this.#connection = connection;
-    // The socket buffers writes while it connects, so what waited offline goes in now.
-    const offline = this.#offline;
-    this.#offline = [];
-    this.#offlineBytes = 0;
-    for (const frame of offline) connection.write(frame);
-    if (config.sync) this.queue.resume(this);
+    this.#open = false;
   }
 
   /**
@@ -151,10 +151,12 @@ export class Client extends EventHub implements ConnectionOwner {
   /** @internal Writes one frame now (or keeps it until a socket exists). */
   send(frame: string | Buffer): boolean {
     const connection = this.#connection;
-    if (connection !== null && !connection.closed) return connection.write(frame);
+    if (connection !== null && this.#open && !connection.closed) return connection.write(frame);
+    // Kept until a connection OPENS: one written to a socket still dialling is lost when the
+    // dial fails (a server down for several retries).
     this.#offline.push(frame);
     this.#offlineBytes += frame.length;
-    return this.#offlineBytes < 16384;
+    return this.#offlineBytes < OFFLINE_HIGH_WATER_MARK;
   }
 
   /** @internal Called by `ipc.disconnect(id)`: no more retries, socket closed. */
@@ -175,9 +177,22 @@ export class Client extends EventHub implements ConnectionOwner {
 
   onConnectionOpen(conn: StreamConnection): void {
     if (conn !== this.#connection) return;
+    this.#open = true;
     this.retriesRemaining = retryBudget(this.config);
+    const offline = this.#offline;
+    const offlineWasFull = this.#offlineBytes >= OFFLINE_HIGH_WATER_MARK;
+    this.#offline = [];
+    this.#offlineBytes = 0;
+    let writable = true;
+    for (const frame of offline) writable = conn.write(frame);
+    // Sync mode keeps at most one frame offline: the one in flight, which goes out now. With
+    // none, the one in flight went out on the lost connection and is not sent twice.
+    if (this.config.sync && offline.length === 0) this.queue.resume(this);
     if (!this.config.silent) this.log('connected to', this.id);
     this.publish('connect');
+    // emit() returned false while offline: the caller waits for drain (the connection sends
+    // it itself when its own write returned false).
+    if (offlineWasFull && writable) this.publish('drain');
   }
 
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
@@ -212,6 +227,7 @@ export class Client extends EventHub implements ConnectionOwner {
   onConnectionClose(conn: StreamConnection): void {
     if (conn !== this.#connection) return; // a replaced socket's late close (BEHAVIOUR.md)
     this.#connection = null;
+    this.#open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
     if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {
