@@ -113,11 +113,30 @@ export function closedWithin(socket: Socket, ms = 8000): Promise<void> {
   });
 }
 
-/** Active handles and requests by type (`process.getActiveResourcesInfo()`), timers excluded when asked. */
+/**
+ * Active handles and timers by type (`process.getActiveResourcesInfo()`), without the noise:
+ * Immediates and requests come and go, and stdio pipes show up while the reporter writes.
+ */
 export function resourceCounts(): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  for (const type of process.getActiveResourcesInfo()) {
+    if (type === 'Immediate' || type.endsWith('Req') || type.startsWith('FSReq') || type === 'TTYWrap') continue;
+    counts[type] = (counts[type] ?? 0) + 1;
+  }
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  const stdio = handles.filter((h) => h === process.stdout || h === process.stderr || h === process.stdin).length;
+  if (counts.PipeWrap !== undefined) {
+    counts.PipeWrap -= stdio;
+    if (counts.PipeWrap <= 0) delete counts.PipeWrap;
+  }
   return counts;
+}
+
+/** True when two {@link resourceCounts} are equal. */
+export function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if ((a[key] ?? 0) !== (b[key] ?? 0)) return false;
+  return true;
 }
 
 /** Total count of active resources of the given types. */
