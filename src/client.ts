@@ -56,6 +56,8 @@ export class Client extends EventHub implements ConnectionOwner {
   /** Frames emitted while no socket existed, sent when the next one opens. */
   #offline: Array<string | Buffer> = [];
   #offlineBytes = 0;
+  /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
+  #offlineOverflow = false;
   #destroyed = false;
   #tlsOptions: ResolvedTlsOptions | undefined;
 
@@ -154,6 +156,16 @@ export class Client extends EventHub implements ConnectionOwner {
     if (connection !== null && this.#open && !connection.closed) return connection.write(frame);
     // Kept until a connection OPENS: one written to a socket still dialling is lost when the
     // dial fails (a server down for several retries).
+    if (this.#offlineBytes + frame.length > this.config.maxPendingBytes) {
+      // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
+      if (!this.#offlineOverflow) {
+        this.#offlineOverflow = true;
+        const err = new IpcError('ERR_IPC_PENDING_LIMIT',
+          `${this.#offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
+        process.nextTick(() => this.publish('error', err));
+      }
+      return false;
+    }
     this.#offline.push(frame);
     this.#offlineBytes += frame.length;
     return this.#offlineBytes < OFFLINE_HIGH_WATER_MARK;
@@ -179,6 +191,7 @@ export class Client extends EventHub implements ConnectionOwner {
     if (conn !== this.#connection) return;
     this.#open = true;
     this.retriesRemaining = retryBudget(this.config);
+    this.#offlineOverflow = false;
     const offline = this.#offline;
     const offlineWasFull = this.#offlineBytes >= OFFLINE_HIGH_WATER_MARK;
     this.#offline = [];
