@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
 import { freshIpc, nextEvent, tempDir } from '../helpers/support';
-import { HARD_TRANSPORTS, closedWithin, rawPeer, resourceCounts, sameCounts, until } from '../helpers/hardening';
+import { HARD_TRANSPORTS, closedWithin, quiesced, rawPeer, resourceCounts, sameCounts, until } from '../helpers/hardening';
 
 const MAX = 4096;
 const FRAMES = 10_000;
@@ -76,7 +76,7 @@ for (const transport of HARD_TRANSPORTS) {
       client.emit('ping', 1);
       expect((await pong1)[0]).toBe(1);
 
-      const before = resourceCounts();
+      const before = await quiesced();
       const listenersBefore = server.eventNames().map((name) => [name, server.listenerCount(name)]);
       const errors: Array<[Error, unknown]> = [];
       let delivered = 0;
@@ -138,7 +138,7 @@ for (const transport of HARD_TRANSPORTS) {
       server.off('error', onError);
       server.off('*', onAny);
       expect(server.eventNames().map((name) => [name, server.listenerCount(name)])).toEqual(listenersBefore);
-      await until(() => sameCounts(resourceCounts(), before), 'handles and timers are back to where they were').catch(() => undefined);
+      await until(() => sameCounts(resourceCounts(), before), 'handles and timers are back to where they were', 4000).catch(() => undefined);
       expect(resourceCounts()).toEqual(before);
     }, 30000);
   });

@@ -160,7 +160,8 @@ export function until(condition: () => boolean, what: string, ms = 8000): Promis
         reject(new Error(`timed out after ${ms} ms waiting until ${what}`));
         return;
       }
-      setTimeout(check, 10);
+      // Checked from an Immediate: a Timeout counts as active while its own callback runs.
+      setTimeout(setImmediate, 10, check);
     };
     check();
   });
@@ -216,4 +217,23 @@ export class ChildLines {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     return this.exited;
   }
+}
+
+/**
+ * Resolves once {@link resourceCounts} stayed the same for 100 ms (at most `ms`): the handles
+ * an earlier spec's teardown closed are gone, so a baseline taken now is this spec's own.
+ */
+export async function quiesced(ms = 3000): Promise<Record<string, number>> {
+  const deadline = Date.now() + ms;
+  let last = resourceCounts();
+  let stableSince = Date.now();
+  while (Date.now() - stableSince < 100 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(setImmediate, 10, resolve));
+    const now = resourceCounts();
+    if (!sameCounts(now, last)) {
+      last = now;
+      stableSince = Date.now();
+    }
+  }
+  return last;
 }
