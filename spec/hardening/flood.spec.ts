@@ -20,7 +20,7 @@ interface Summary {
 
 function flood(args: string[]): Promise<Summary> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [SCRIPT, '--json', '--seconds', '2', ...args], { timeout: 30000 }, (err, stdout) => {
+    execFile(process.execPath, [SCRIPT, '--json', '--seconds', '2', ...args], { timeout: 30000 }, (err: Error | null, stdout: string) => {
       if (err) {
         reject(err);
         return;

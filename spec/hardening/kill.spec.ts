@@ -59,7 +59,7 @@ for (const transport of ['unix', 'tcp'] as const) {
       // Measured figure (README/report): typically well under retry + 100 ms. Bounded generously
       // here because the spec runs on loaded machines.
       expect(reconnectMs).toBeLessThan(RETRY + 3000);
-      process.env.IPC_HARDENING_REPORT && console.log(`[${transport}] reconnect ${reconnectMs} ms after the server was back (retry ${RETRY})`);
+      if (process.env.IPC_HARDENING_REPORT) console.log(`[${transport}] reconnect ${reconnectMs} ms after the server was back (retry ${RETRY})`);
       expect(received(first)).toEqual([1, 2, 3, 4, 5]);
       expect(received(second)).toEqual([6, 7, 8, 9, 10]);
       expect(acks).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);

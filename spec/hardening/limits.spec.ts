@@ -7,7 +7,6 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
-import type { Server } from '../../src/server';
 import { collectEvents, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 import { HARD_TRANSPORTS, closedWithin, rawPeer, until } from '../helpers/hardening';
@@ -148,7 +147,7 @@ describe('limits without a connection', () => {
   it('UDP: a frame past maxMessageSize is dropped and reported; the next one is delivered', async () => {
     const ipc = freshIpc((c) => { c.maxMessageSize = 1000; });
     ipc.serveNet('127.0.0.1', 0, 'udp4');
-    const server = await started(ipc.server) as Server;
+    const server = await started(ipc.server);
     const sender = createSocket('udp4');
     teardown.add(() => sender.close());
     const error = nextEvent(server, 'error');
