@@ -52,6 +52,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect(Object.keys(clientIpc.of)).toEqual([]);
       // Heap (not RSS, which the allocator keeps): a leak of even 20 KiB per cycle would show.
       const growth = process.memoryUsage().heapUsed - heap;
+      if (process.env.IPC_HARDENING_REPORT) console.log(`[${transport.name}] ${cycles} cycles: handles ${JSON.stringify(resourceCounts())} (baseline ${JSON.stringify(handles)}), heap growth ${(growth / 1048576).toFixed(1)} MB`);
       expect(growth).toBeLessThan(Math.max(16 * 1024 * 1024, cycles * 20 * 1024));
     }, 60000);
 
@@ -124,6 +125,7 @@ describe('lifecycle of a Unix socket server', () => {
     expect(['a', 'b', 'c'].map((id) => listenerCounts(clientIpc.of[id]!))).toEqual(listeners);
     for (const id of ['a', 'b', 'c']) expect(clientIpc.of[id]!.retriesRemaining).toBe(Infinity);
     await until(() => sameCounts(resourceCounts(), handles), 'handles settle after the restarts').catch(() => undefined);
+    if (process.env.IPC_HARDENING_REPORT) console.log(`100 restarts: handles ${JSON.stringify(resourceCounts())} (baseline ${JSON.stringify(handles)})`);
     expect(resourceCounts()).toEqual(handles);
   }, 60000);
 
