@@ -99,3 +99,21 @@ describe('frame decoder properties', () => {
     ), { numRuns: 1000 });
   });
 });
+
+describe('frame decoder after the limit', () => {
+  it('delivers nothing and reports nothing more once a pending frame completes past the limit (found by the property above)', () => {
+    const frames: string[] = [];
+    const errors: IpcError[] = [];
+    const decoder = new FrameDecoder(Buffer.from('\f'), 4, {
+      onFrame: (frame) => frames.push(frame.toString()),
+      onFrameError: (err) => errors.push(err),
+    });
+    decoder.push(Buffer.from('aaa'));
+    // The pending frame ends at 5 bytes (> 4); 'b' and the oversize 'cccccc' follow in the same chunk.
+    decoder.push(Buffer.from('aa\fb\fcccccc\f'));
+    decoder.push(Buffer.from('d\f'));
+    expect(errors.length).toBe(1);
+    expect(errors[0]?.code).toBe('ERR_IPC_FRAME_TOO_LARGE');
+    expect(frames).toEqual([]);
+  });
+});
