@@ -8,8 +8,8 @@
  * `stopRetrying: true` ends it). A successful connect restores the full budget. When retrying
  * ends the client publishes `disconnect` then `destroy`.
  *
- * Messages emitted while no socket exists (between retries) are kept and sent, in order,
- * when the next connection opens; node-ipc wrote them into a dead socket.
+ * Messages emitted while no connection is open (dialling, between retries) are kept and
+ * sent, in order, when the next connection opens; node-ipc wrote them into a dead socket.
  */
 import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
@@ -23,6 +23,9 @@ import { SendQueue } from './queue';
 import { dialPath, dialTcp } from './transport/net';
 import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
 import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport/tls';
+
+/** Bytes kept offline past which `emit` returns false (a socket's default high-water mark). */
+const OFFLINE_HIGH_WATER_MARK = 16384;
 
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget =
@@ -64,10 +67,14 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   readonly queue = new SendQueue();
 
   #connection: StreamConnection | null = null;
+  /** True once #connection is connected (TLS: handshake done); frames wait offline before. */
+  #open = false;
   #retryTimer: NodeJS.Timeout | null = null;
   /** Frames emitted while no socket existed, sent when the next one opens. */
   #offline: Array<string | Buffer> = [];
   #offlineBytes = 0;
+  /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
+  #offlineOverflow = false;
   #destroyed = false;
   #tlsOptions: ResolvedTlsOptions | undefined;
 
@@ -133,12 +140,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       readyEvent,
     });
     this.#connection = connection;
-    // The socket buffers writes while it connects, so what waited offline goes in now.
-    const offline = this.#offline;
-    this.#offline = [];
-    this.#offlineBytes = 0;
-    for (const frame of offline) connection.write(frame);
-    if (config.sync) this.queue.resume(this);
+    this.#open = false;
   }
 
   /**
@@ -171,10 +173,22 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   /** @internal Writes one frame now (or keeps it until a socket exists). */
   send(frame: string | Buffer): boolean {
     const connection = this.#connection;
-    if (connection !== null && !connection.closed) return connection.write(frame);
+    if (connection !== null && this.#open && !connection.closed) return connection.write(frame);
+    // Kept until a connection OPENS: one written to a socket still dialling is lost when the
+    // dial fails (a server down for several retries).
+    if (this.#offlineBytes + frame.length > this.config.maxPendingBytes) {
+      // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
+      if (!this.#offlineOverflow) {
+        this.#offlineOverflow = true;
+        const err = new IpcError('ERR_IPC_PENDING_LIMIT',
+          `${this.#offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
+        process.nextTick(() => this.publish('error', err));
+      }
+      return false;
+    }
     this.#offline.push(frame);
     this.#offlineBytes += frame.length;
-    return this.#offlineBytes < 16384;
+    return this.#offlineBytes < OFFLINE_HIGH_WATER_MARK;
   }
 
   /** @internal Called by `ipc.disconnect(id)`: no more retries, socket closed. */
@@ -196,9 +210,23 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   /** @internal StreamConnection hook: the socket is open (TLS: handshake done); publishes `connect`. */
   onConnectionOpen(conn: StreamConnection): void {
     if (conn !== this.#connection) return;
+    this.#open = true;
     this.retriesRemaining = retryBudget(this.config);
+    this.#offlineOverflow = false;
+    const offline = this.#offline;
+    const offlineWasFull = this.#offlineBytes >= OFFLINE_HIGH_WATER_MARK;
+    this.#offline = [];
+    this.#offlineBytes = 0;
+    let writable = true;
+    for (const frame of offline) writable = conn.write(frame);
+    // Sync mode keeps at most one frame offline: the one in flight, which goes out now. With
+    // none, the one in flight went out on the lost connection and is not sent twice.
+    if (this.config.sync && offline.length === 0) this.queue.resume(this);
     if (!this.config.silent) this.log('connected to', this.id);
     this.publish('connect');
+    // emit() returned false while offline: the caller waits for drain (the connection sends
+    // it itself when its own write returned false).
+    if (offlineWasFull && writable) this.publish('drain');
   }
 
   /** @internal StreamConnection hook: one received frame; decoded and published under its type. */
@@ -238,6 +266,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   onConnectionClose(conn: StreamConnection): void {
     if (conn !== this.#connection) return; // a replaced socket's late close (BEHAVIOUR.md)
     this.#connection = null;
+    this.#open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
     if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {

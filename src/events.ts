@@ -60,6 +60,7 @@ export class EventHub<L extends object = AnyListeners> {
 
   /** How many handlers `type` has (`'*'` counts the catch-all ones). */
   listenerCount(type: string): number {
+    if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     return (this.#listeners.get(type) ?? NO_ENTRIES).length;
   }
 
@@ -73,6 +74,7 @@ export class EventHub<L extends object = AnyListeners> {
    * SENDS to the peer instead.
    */
   publish(type: string, ...args: unknown[]): this {
+    if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     const entries = this.#listeners.get(type);
     if (entries !== undefined) this.#call(type, entries, args);
     const catchAll = this.#listeners.get('*');

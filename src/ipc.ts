@@ -141,6 +141,8 @@ export class IPC<E extends EventMap = AnyEvents> {
   serveNet(host?: string | number | Callback, port?: number | string | Callback, UDPType?: string | Callback, callback?: Callback): void {
     const args: unknown[] = [host, port, UDPType, callback];
     while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+    // Four arguments: the last can only be the callback, whatever it is.
+    if (args.length === 4 && typeof args[3] !== 'function') throw invalidArgument('callback', 'a function', args[3]);
     let cb: Callback | undefined;
     if (typeof args[args.length - 1] === 'function') cb = args.pop() as Callback;
     let udp: UDPType | undefined;

@@ -295,11 +295,22 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */
   onDatagram(bytes: Buffer, from: RemoteInfo): void {
     const peer = this.#peer(from);
+    const max = this.config.maxMessageSize;
     if (this.config.rawBuffer) {
-      this.dispatchMessage('data', bytes, peer, 2);
+      if (bytes.length > max) this.#datagramTooLarge(bytes.length, peer);
+      else this.dispatchMessage('data', bytes, peer, 2);
       return;
     }
-    forEachFrame(bytes, this.#delimiter, (frame) => this.#deliver(frame, peer));
+    // No connection to close on UDP: a frame past the limit is dropped and reported.
+    forEachFrame(bytes, this.#delimiter, (frame) => {
+      if (frame.length > max) this.#datagramTooLarge(frame.length, peer);
+      else this.#deliver(frame, peer);
+    });
+  }
+
+  #datagramTooLarge(bytes: number, peer: UdpPeer): void {
+    this.publish('error', new IpcError('ERR_IPC_FRAME_TOO_LARGE',
+      `Incoming frame of ${bytes} bytes exceeds maxMessageSize (${this.config.maxMessageSize} bytes); it was dropped`), peer);
   }
 
   /** @internal UdpEndpoint hook: a dgram fault; published as `error`. */

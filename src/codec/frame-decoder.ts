@@ -47,7 +47,8 @@ export class FrameDecoder {
     let start = 0;
     if (this.#pendingBytes > 0) {
       start = this.#completePending(chunk);
-      if (start < 0) return;
+      // Completing the pending frame may have passed the limit: the decoder is dead then.
+      if (start < 0 || this.#failed) return;
     }
     this.#splitChunk(chunk, start);
   }
