@@ -101,9 +101,9 @@ describe('lifecycle of a Unix socket server', () => {
     const serverIpc = freshIpc();
     const clientIpc = freshIpc((c) => { c.retry = 5; });
     const restart = async (): Promise<Server> => {
-      if (serverIpc.server !== false) serverIpc.server.stop();
+      if ((serverIpc.server as Server | false) !== false) serverIpc.server.stop();
       serverIpc.serve(path);
-      const server = serverIpc.server as Server;
+      const server = serverIpc.server;
       const connected = collectEvents(server, 'connect', 3, 8000);
       await started(server);
       await connected;
@@ -117,7 +117,7 @@ describe('lifecycle of a Unix socket server', () => {
     const handles = await quiesced();
     const listeners = ['a', 'b', 'c'].map((id) => listenerCounts(clientIpc.of[id]!));
     for (let i = 0; i < 100; i++) await restart();
-    const server = serverIpc.server as Server;
+    const server = serverIpc.server;
     // Every client still works after the last restart.
     const echoes = collectEvents(server, 'alive', 3);
     for (const id of ['a', 'b', 'c']) clientIpc.of[id]!.emit('alive', id);
@@ -144,8 +144,8 @@ describe('lifecycle of a Unix socket server', () => {
     const path = await staleSocket();
     const ipc = freshIpc((c) => { c.unlink = false; });
     ipc.serve(path);
-    const error = nextEvent(ipc.server as Server, 'error');
-    (ipc.server as Server).start();
+    const error = nextEvent(ipc.server, 'error');
+    (ipc.server).start();
     const [err] = await error;
     expect(err).toEqual(jasmine.any(Error));
     expect(err.code).toBe('EADDRINUSE');
@@ -158,8 +158,8 @@ describe('lifecycle of a Unix socket server', () => {
     writeFileSync(path, 'keep me');
     const ipc = freshIpc();
     ipc.serve(path);
-    const error = nextEvent(ipc.server as Server, 'error');
-    (ipc.server as Server).start();
+    const error = nextEvent(ipc.server, 'error');
+    (ipc.server).start();
     expect((await error)[0].code).toBe('EADDRINUSE');
     expect(existsSync(path)).toBe(true);
   });
