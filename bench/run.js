@@ -88,8 +88,9 @@ function stopChild(child) {
 async function trial(subject, lane, params, args) {
   const dir = mkdtempSync(join(os.tmpdir(), 'ipc-bench-'));
   const opts = { params, path: join(dir, 's.sock'), port: lane.transport === 'tcp' ? await freePort() : undefined };
-  const execArgv = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`, `--cpu-prof-name=${subject}.${lane.name}.${Date.now()}.${'%p'}.cpuprofile`] : [];
-  const spawn = (role, o) => fork(CHILD, [role, subject, lane.name, JSON.stringify(o)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const stamp = Date.now();
+  const execArgv = (role) => (args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`, `--cpu-prof-name=${subject}.${lane.name}.${role}.${stamp}.cpuprofile`] : []);
+  const spawn = (role, o) => fork(CHILD, [role, subject, lane.name, JSON.stringify(o)], { execArgv: execArgv(role), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const children = [];
   let timer;
   const timeout = new Promise((resolve) => {
