@@ -20,7 +20,8 @@ const { join, dirname } = require('node:path');
 const { LANES } = require('./lanes');
 
 const SUBJECTS = ['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9'];
-const LABELS = { 'net-baseline': 'net-baseline', 'node-ipc-ts': 'node-ipc-ts', 'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9' };
+const KNOWN = [...SUBJECTS, 'before']; // `before`: BENCH_BEFORE_DIST=<other dist/> for before/after figures
+const LABELS = { before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'node-ipc-ts': 'node-ipc-ts', 'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9' };
 const CHILD = join(__dirname, 'child.js');
 
 function parseArgs(argv) {
@@ -39,7 +40,7 @@ function parseArgs(argv) {
   }
   if (!args.samples) args.samples = args.size === 'full' ? 5 : args.size === 'quick' ? 3 : 1;
   if (!args.timeout) args.timeout = args.size === 'full' ? 60 : args.size === 'quick' ? 10 : 30;
-  for (const s of args.subjects) if (!SUBJECTS.includes(s)) throw new Error(`Unknown subject ${s}`);
+  for (const s of args.subjects) if (!KNOWN.includes(s)) throw new Error(`Unknown subject ${s}`);
   return args;
 }
 

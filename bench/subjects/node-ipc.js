@@ -10,6 +10,8 @@ const MODULES = {
   'node-ipc-ts': () => new (require(join(__dirname, '..', '..', 'dist', 'index.js')).IPCModule)(),
   'achrinza-10': () => new (require('achrinza-ipc-10').IPCModule)(),
   'achrinza-9': () => new (require('achrinza-ipc-9').IPC)(),
+  // Another build of this package (BENCH_BEFORE_DIST=/path/to/dist), for before/after figures.
+  before: () => new (require(join(process.env.BENCH_BEFORE_DIST, 'index.js')).IPCModule)(),
 };
 
 function makeIpc(name, opts) {
