@@ -138,7 +138,7 @@ function summarize(samples, lane) {
   const out = { samples: samples.length, timeouts: samples.filter((s) => s.timeout).length, metrics: {} };
   if (ok.length === 0) return out;
   const source = lane.kind === 'broadcast' ? 'server' : 'client';
-  const keys = [...lane.metrics.map(([k]) => [k, (s) => s[source][k]]), ['serverRssMiB', (s) => s.server.rssMiB], ['clientRssMiB', (s) => s.client.rssMiB]];
+  const keys = [...lane.metrics.map(([k]) => [k, (s) => s[source][k]]), ['serverCpuMs', (s) => s.server.cpuMs], ['clientCpuMs', (s) => s.client.cpuMs], ['serverRssMiB', (s) => s.server.rssMiB], ['clientRssMiB', (s) => s.client.rssMiB]];
   for (const [key, get] of keys) {
     const values = ok.map(get);
     out.metrics[key] = { median: median(values), min: Math.min(...values), max: Math.max(...values), values };
@@ -153,7 +153,7 @@ function markdown(results, args) {
   lines.push(`|---|---|${subjects.map(() => '---:').join('|')}|`);
   for (const lr of results.lanes) {
     const lane = LANES.find((l) => l.name === lr.name);
-    const rows = [...lane.metrics, ['serverRssMiB', 'server peak RSS MiB', false], ['clientRssMiB', 'client peak RSS MiB', false]];
+    const rows = [...lane.metrics, ['serverCpuMs', 'server CPU ms', false], ['clientCpuMs', 'client CPU ms', false], ['serverRssMiB', 'server peak RSS MiB', false], ['clientRssMiB', 'client peak RSS MiB', false]];
     for (const [key, label, higher] of rows) {
       const base = lr.subjects['net-baseline'] && lr.subjects['net-baseline'].metrics[key];
       const cells = subjects.map((s) => {
