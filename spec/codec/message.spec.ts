@@ -14,6 +14,11 @@ describe('encodeMessage', () => {
     expect(encodeMessage('t', 0, '\f')).toBe('{"type":"t","data":0}\f');
   });
 
+  it('sends an EventEmitter-like object (truthy _maxListeners) as {}, as node-ipc does', () => {
+    expect(encodeMessage('t', { _maxListeners: 10, _events: {} }, '\f')).toBe('{"type":"t","data":{}}\f');
+    expect(encodeMessage('t', { _maxListeners: 0, a: 1 }, '\f')).toBe('{"type":"t","data":{"_maxListeners":0,"a":1}}\f');
+  });
+
   it('throws what JSON.stringify throws for data it cannot encode', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;

@@ -19,7 +19,11 @@ const RESPONSE_EXCERPT = 1024;
  * `data.id` keep working. Throws what `JSON.stringify` throws (circular data, BigInt).
  */
 export function encodeMessage(type: string, data: unknown, delimiter: string): string {
-  const payload = !data && data !== false && data !== 0 ? {} : data;
+  const payload = !data && data !== false && data !== 0
+    ? {}
+    // node-ipc also blanks an EventEmitter passed as data (it has `_maxListeners`), which
+    // would otherwise serialise its listeners or throw on a cycle.
+    : typeof data === 'object' && (data as { _maxListeners?: unknown })._maxListeners ? {} : data;
   return JSON.stringify({ type, data: payload }) + delimiter;
 }
 
