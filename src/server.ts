@@ -8,9 +8,7 @@
  * read `socket.id`, `socket.remoteAddress`, ...). UDP hands them the peer's
  * `{address, port}`, which `emit` takes back to reply.
  */
-import * as clusterModule from 'node:cluster';
 import type { RemoteInfo } from 'node:dgram';
-import { unlink } from 'node:fs/promises';
 import type { Server as NetServer, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { forEachFrame } from './codec/frame-decoder';
@@ -58,8 +56,6 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   #connectionOptions: ConnectionOptions | null = null;
   #peers = new Map<string, UdpPeer>();
   #delimiter = Buffer.from('\f');
-  /** The socket file this server created, removed again on stop. */
-  #ownedPath: string | null = null;
 
   constructor(path: string, config: IpcConfig, log: LogFunction, port?: number | false) {
     super();
@@ -117,12 +113,9 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     if (!config.silent) this.log('starting server as Unix || Windows socket on', path);
     const listen = (): void => {
       if (this.#state !== State.starting) return;
-      server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => {
-        // A cluster worker shares the primary's listening handle: the file is not its to remove
-        // (its siblings still serve on it; the primary's handle removes it when it closes).
-        this.#ownedPath = process.platform === 'win32' || isClusterWorker() ? null : path;
-        this.#listening();
-      });
+      // The socket file goes away with the listening handle: libuv unlinks it on close. A
+      // cluster worker shares the primary's handle, so its stop() leaves the file to its siblings.
+      server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => this.#listening());
     };
     if (!config.unlink || process.platform === 'win32') {
       listen();
@@ -150,10 +143,6 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     const server = this.server;
     if (server !== false) (server as NetServer).close();
     for (const socket of this.sockets.slice()) (socket as Socket).destroy();
-    const owned = this.#ownedPath;
-    this.#ownedPath = null;
-    // Node removes the file when the listener closes; this covers a close that raced a crash.
-    if (owned !== null) unlink(owned).catch(() => undefined);
   }
 
   /**
@@ -391,10 +380,6 @@ function serverOnTlsClientError(this: NetServer, err: Error, socket?: TLSSocket)
   server.publish('error', err, socket);
 }
 
-/** True in a cluster worker. (`node:cluster` is CommonJS: without esModuleInterop its default import is undefined.) */
-function isClusterWorker(): boolean {
-  return (clusterModule as unknown as { isWorker?: boolean }).isWorker === true;
-}
 
 function toBytes(frame: string | Buffer): Buffer {
   return typeof frame === 'string' ? Buffer.from(frame, 'utf8') : frame;
