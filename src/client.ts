@@ -66,17 +66,17 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   /** Messages waiting for their turn in `sync` mode. */
   readonly queue = new SendQueue();
 
-  #connection: StreamConnection | null = null;
-  /** True once #connection is connected (TLS: handshake done); frames wait offline before. */
-  #open = false;
-  #retryTimer: NodeJS.Timeout | null = null;
+  private _connection: StreamConnection | null = null;
+  /** True once _connection is connected (TLS: handshake done); frames wait offline before. */
+  private _open = false;
+  private _retryTimer: NodeJS.Timeout | null = null;
   /** Frames emitted while no socket existed, sent when the next one opens. */
-  #offline: Array<string | Buffer> = [];
-  #offlineBytes = 0;
+  private _offline: Array<string | Buffer> = [];
+  private _offlineBytes = 0;
   /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
-  #offlineOverflow = false;
-  #destroyed = false;
-  #tlsOptions: ResolvedTlsOptions | undefined;
+  private _offlineOverflow = false;
+  private _destroyed = false;
+  private _tlsOptions: ResolvedTlsOptions | undefined;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
     super();
@@ -95,19 +95,19 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** True once the client gave up for good (`destroy` was published). */
   get destroyed(): boolean {
-    return this.#destroyed;
+    return this._destroyed;
   }
 
   /** True while a socket is open and ready. */
   get connected(): boolean {
-    return this.#connection !== null && this.socket !== false && !this.socket.connecting && !this.#connection.closed;
+    return this._connection !== null && this.socket !== false && !this.socket.connecting && !this._connection.closed;
   }
 
   /** Opens the connection. Called by `ipc.connectTo` / `ipc.connectToNet`. */
   connect(): void {
-    if (this.#destroyed || this.explicitlyDisconnected) return;
-    if (this.#connection !== null && !this.#connection.closed) return; // already connecting or connected
-    this.#clearRetry();
+    if (this._destroyed || this.explicitlyDisconnected) return;
+    if (this._connection !== null && !this._connection.closed) return; // already connecting or connected
+    this._clearRetry();
     const config = this.config;
     let socket: Socket;
     let readyEvent: 'connect' | 'secureConnect' = 'connect';
@@ -116,8 +116,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
         socket = dialPath(toSocketPath(this.path));
       } else if (config.tls) {
         // Key files are read once per client, not once per reconnect attempt.
-        this.#tlsOptions ??= resolveTlsOptions(config.tls);
-        socket = dialTls(this.path, this.port, config.interface, this.#tlsOptions);
+        this._tlsOptions ??= resolveTlsOptions(config.tls);
+        socket = dialTls(this.path, this.port, config.interface, this._tlsOptions);
         readyEvent = 'secureConnect';
       } else {
         socket = dialTcp(this.path, this.port, config.interface);
@@ -126,7 +126,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       // A config fault (unreadable TLS file): report it and stop, retrying cannot help.
       process.nextTick(() => {
         this.publish('error', err);
-        this.#giveUp();
+        this._giveUp();
       });
       return;
     }
@@ -139,8 +139,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       messageTimeout: config.messageTimeout,
       readyEvent,
     });
-    this.#connection = connection;
-    this.#open = false;
+    this._connection = connection;
+    this._open = false;
   }
 
   /**
@@ -161,7 +161,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       frame = encodeMessage(type, rest[0], config.delimiter);
     }
     if (!config.silent) this.log('dispatching event to', this.id, this.path, ':', type, ',', rest[0]);
-    if (this.#destroyed || this.explicitlyDisconnected) {
+    if (this._destroyed || this.explicitlyDisconnected) {
       const err = new IpcError('ERR_IPC_NOT_CONNECTED', `Client "${this.id}" is not connected and will not reconnect; the message was dropped`);
       process.nextTick(() => this.publish('error', err));
       return false;
@@ -172,51 +172,51 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** @internal Writes one frame now (or keeps it until a socket exists). */
   send(frame: string | Buffer): boolean {
-    const connection = this.#connection;
-    if (connection !== null && this.#open && !connection.closed) return connection.write(frame);
+    const connection = this._connection;
+    if (connection !== null && this._open && !connection.closed) return connection.write(frame);
     // Kept until a connection OPENS: one written to a socket still dialling is lost when the
     // dial fails (a server down for several retries).
-    if (this.#offlineBytes + frame.length > this.config.maxPendingBytes) {
+    if (this._offlineBytes + frame.length > this.config.maxPendingBytes) {
       // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
-      if (!this.#offlineOverflow) {
-        this.#offlineOverflow = true;
+      if (!this._offlineOverflow) {
+        this._offlineOverflow = true;
         const err = new IpcError('ERR_IPC_PENDING_LIMIT',
-          `${this.#offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
+          `${this._offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
         process.nextTick(() => this.publish('error', err));
       }
       return false;
     }
-    this.#offline.push(frame);
-    this.#offlineBytes += frame.length;
-    return this.#offlineBytes < OFFLINE_HIGH_WATER_MARK;
+    this._offline.push(frame);
+    this._offlineBytes += frame.length;
+    return this._offlineBytes < OFFLINE_HIGH_WATER_MARK;
   }
 
   /** @internal Called by `ipc.disconnect(id)`: no more retries, socket closed. */
   disconnectNow(): void {
     this.explicitlyDisconnected = true;
-    const hadRetryPending = this.#retryTimer !== null;
-    this.#clearRetry();
-    this.#offline = [];
-    this.#offlineBytes = 0;
+    const hadRetryPending = this._retryTimer !== null;
+    this._clearRetry();
+    this._offline = [];
+    this._offlineBytes = 0;
     this.queue.clear();
-    if (this.#connection !== null && !this.#connection.closed) {
+    if (this._connection !== null && !this._connection.closed) {
       // Its close publishes `disconnect` and `destroy`.
-      this.#connection.destroy();
-    } else if (hadRetryPending || this.#connection === null) {
-      process.nextTick(() => this.#finish(false));
+      this._connection.destroy();
+    } else if (hadRetryPending || this._connection === null) {
+      process.nextTick(() => this._finish(false));
     }
   }
 
   /** @internal StreamConnection hook: the socket is open (TLS: handshake done); publishes `connect`. */
   onConnectionOpen(conn: StreamConnection): void {
-    if (conn !== this.#connection) return;
-    this.#open = true;
+    if (conn !== this._connection) return;
+    this._open = true;
     this.retriesRemaining = retryBudget(this.config);
-    this.#offlineOverflow = false;
-    const offline = this.#offline;
-    const offlineWasFull = this.#offlineBytes >= OFFLINE_HIGH_WATER_MARK;
-    this.#offline = [];
-    this.#offlineBytes = 0;
+    this._offlineOverflow = false;
+    const offline = this._offline;
+    const offlineWasFull = this._offlineBytes >= OFFLINE_HIGH_WATER_MARK;
+    this._offline = [];
+    this._offlineBytes = 0;
     let writable = true;
     for (const frame of offline) writable = conn.write(frame);
     // Sync mode keeps at most one frame offline: the one in flight, which goes out now. With
@@ -231,7 +231,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** @internal StreamConnection hook: one received frame; decoded and published under its type. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
-    if (conn !== this.#connection) return;
+    if (conn !== this._connection) return;
     if (this.config.rawBuffer) {
       this.dispatchMessage('data', frame, undefined, 1);
       return;
@@ -247,64 +247,64 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** @internal StreamConnection hook: a read burst ended; in `sync` mode the next queued message may go. */
   onConnectionReadEnd(conn: StreamConnection): void {
-    if (conn === this.#connection && this.config.sync) this.queue.next(this);
+    if (conn === this._connection && this.config.sync) this.queue.next(this);
   }
 
   /** @internal StreamConnection hook: the write buffer drained; publishes `drain`. */
   onConnectionDrain(conn: StreamConnection): void {
-    if (conn === this.#connection) this.publish('drain');
+    if (conn === this._connection) this.publish('drain');
   }
 
   /** @internal StreamConnection hook: a socket or decoder fault; publishes `error`. */
   onConnectionError(conn: StreamConnection, err: Error): void {
-    if (conn !== this.#connection) return;
+    if (conn !== this._connection) return;
     if (!this.config.silent) this.log('error:', err);
     this.publish('error', err);
   }
 
   /** @internal StreamConnection hook: the socket closed; schedules a retry or gives up. */
   onConnectionClose(conn: StreamConnection): void {
-    if (conn !== this.#connection) return; // a replaced socket's late close (BEHAVIOUR.md)
-    this.#connection = null;
-    this.#open = false;
+    if (conn !== this._connection) return; // a replaced socket's late close (BEHAVIOUR.md)
+    this._connection = null;
+    this._open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
     if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {
-      this.#finish(true);
+      this._finish(true);
       return;
     }
-    this.#retryTimer = setTimeout(retryTimerFired, this.config.retry, this);
+    this._retryTimer = setTimeout(retryTimerFired, this.config.retry, this);
     this.publish('disconnect');
   }
 
   /** @internal The retry timer fired. */
   retryNow(): void {
-    this.#retryTimer = null;
-    if (this.explicitlyDisconnected || this.#destroyed) return;
+    this._retryTimer = null;
+    if (this.explicitlyDisconnected || this._destroyed) return;
     this.retriesRemaining--;
     this.connect();
   }
 
-  #giveUp(): void {
-    this.#connection = null;
-    this.#finish(true);
+  private _giveUp(): void {
+    this._connection = null;
+    this._finish(true);
   }
 
-  #finish(publishDisconnect: boolean): void {
-    if (this.#destroyed) return;
-    this.#destroyed = true;
-    this.#clearRetry();
+  private _finish(publishDisconnect: boolean): void {
+    if (this._destroyed) return;
+    this._destroyed = true;
+    this._clearRetry();
     this.queue.clear();
-    this.#offline = [];
-    this.#offlineBytes = 0;
+    this._offline = [];
+    this._offlineBytes = 0;
     if (publishDisconnect) this.publish('disconnect');
     this.publish('destroy');
   }
 
-  #clearRetry(): void {
-    if (this.#retryTimer === null) return;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
+  private _clearRetry(): void {
+    if (this._retryTimer === null) return;
+    clearTimeout(this._retryTimer);
+    this._retryTimer = null;
   }
 }
 

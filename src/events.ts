@@ -27,46 +27,46 @@ const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
  * `event-map.ts`); the default accepts any name and any handler.
  */
 export class EventHub<L extends object = AnyListeners> {
-  readonly #listeners = new Map<string, readonly Entry[]>();
+  private readonly _listeners = new Map<string, readonly Entry[]>();
 
   /** Adds `handler` for `type`; `'*'` receives every event as `(type, ...args)`. */
   on<K extends keyof L & string>(type: K, handler: L[K]): this;
   on(type: string, handler: Listener): this {
-    return this.#add(type, handler, false);
+    return this._add(type, handler, false);
   }
 
   /** Like {@link on}, removed after its first call. */
   once<K extends keyof L & string>(type: K, handler: L[K]): this;
   once(type: string, handler: Listener): this {
-    return this.#add(type, handler, true);
+    return this._add(type, handler, true);
   }
 
   /** Removes `handler` from `type`; `off(type, '*')` removes every handler of `type`. */
   off<K extends keyof L & string>(type: K, handler: L[K] | '*'): this;
   off(type: string, handler: Listener | '*'): this {
     if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
-    const entries = this.#listeners.get(type);
+    const entries = this._listeners.get(type);
     if (entries === undefined) return this;
     if (handler === '*') {
-      this.#listeners.delete(type);
+      this._listeners.delete(type);
       return this;
     }
     if (typeof handler !== 'function') {
       throw invalidArgument('handler', "a function or '*' (to remove every handler of the type)", handler);
     }
-    this.#set(type, entries.filter((entry) => entry.fn !== handler));
+    this._set(type, entries.filter((entry) => entry.fn !== handler));
     return this;
   }
 
   /** How many handlers `type` has (`'*'` counts the catch-all ones). */
   listenerCount(type: string): number {
     if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
-    return (this.#listeners.get(type) ?? NO_ENTRIES).length;
+    return (this._listeners.get(type) ?? NO_ENTRIES).length;
   }
 
   /** The event types that have handlers. */
   eventNames(): string[] {
-    return [...this.#listeners.keys()];
+    return [...this._listeners.keys()];
   }
 
   /**
@@ -75,10 +75,10 @@ export class EventHub<L extends object = AnyListeners> {
    */
   publish(type: string, ...args: unknown[]): this {
     if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
-    const entries = this.#listeners.get(type);
-    if (entries !== undefined) this.#call(type, entries, args);
-    const catchAll = this.#listeners.get('*');
-    if (catchAll !== undefined) this.#call('*', catchAll, [type, ...args]);
+    const entries = this._listeners.get(type);
+    if (entries !== undefined) this._call(type, entries, args);
+    const catchAll = this._listeners.get('*');
+    if (catchAll !== undefined) this._call('*', catchAll, [type, ...args]);
     return this;
   }
 
@@ -104,44 +104,44 @@ export class EventHub<L extends object = AnyListeners> {
    * `argc` keeps `arguments.length` what the old library gave (1 on clients, 2 on servers).
    */
   protected dispatchMessage(type: string, data: unknown, from: unknown, argc: 1 | 2): void {
-    const entries = this.#listeners.get(type);
+    const entries = this._listeners.get(type);
     if (entries !== undefined) {
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i] as Entry;
-        if (entry.once) this.#removeEntry(type, entry);
+        if (entry.once) this._removeEntry(type, entry);
         if (argc === 1) entry.fn.call(this, data);
         else entry.fn.call(this, data, from);
       }
     }
-    const catchAll = this.#listeners.get('*');
-    if (catchAll !== undefined) this.#call('*', catchAll, argc === 1 ? [type, data] : [type, data, from]);
+    const catchAll = this._listeners.get('*');
+    if (catchAll !== undefined) this._call('*', catchAll, argc === 1 ? [type, data] : [type, data, from]);
   }
 
-  #call(type: string, entries: readonly Entry[], args: unknown[]): void {
+  private _call(type: string, entries: readonly Entry[], args: unknown[]): void {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as Entry;
-      if (entry.once) this.#removeEntry(type, entry);
+      if (entry.once) this._removeEntry(type, entry);
       entry.fn.apply(this, args);
     }
   }
 
-  #add(type: string, handler: Listener, once: boolean): this {
+  private _add(type: string, handler: Listener, once: boolean): this {
     if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     // event-pubsub threw a ReferenceError here; a TypeError names the mistake better.
     if (typeof handler !== 'function') throw invalidArgument('handler', 'a function', handler);
-    const entries = this.#listeners.get(type) ?? NO_ENTRIES;
-    this.#listeners.set(type, [...entries, { fn: handler, once }]);
+    const entries = this._listeners.get(type) ?? NO_ENTRIES;
+    this._listeners.set(type, [...entries, { fn: handler, once }]);
     return this;
   }
 
-  #removeEntry(type: string, entry: Entry): void {
-    const entries = this.#listeners.get(type);
-    if (entries !== undefined) this.#set(type, entries.filter((other) => other !== entry));
+  private _removeEntry(type: string, entry: Entry): void {
+    const entries = this._listeners.get(type);
+    if (entries !== undefined) this._set(type, entries.filter((other) => other !== entry));
   }
 
-  #set(type: string, entries: readonly Entry[]): void {
-    if (entries.length === 0) this.#listeners.delete(type);
-    else this.#listeners.set(type, entries);
+  private _set(type: string, entries: readonly Entry[]): void {
+    if (entries.length === 0) this._listeners.delete(type);
+    else this._listeners.set(type, entries);
   }
 }
 

@@ -59,7 +59,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
     const socketPath = path || this.config.socketRoot + this.config.appspace + id;
-    this.#connect(id, { path: socketPath }, callback);
+    this._connect(id, { path: socketPath }, callback);
   }
 
   /**
@@ -89,7 +89,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (port !== undefined && !isPort(port)) throw invalidArgument('port', 'an integer from 0 to 65535', port);
     assertOptionalFunction('callback', callback);
     const target = { host: host || this.config.networkHost, port: port ?? this.config.networkPort };
-    this.#connect(id, target, callback);
+    this._connect(id, target, callback);
   }
 
   /**
@@ -123,7 +123,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
     const socketPath = path || this.config.socketRoot + this.config.appspace + this.config.id;
-    this.#replaceServer(new Server<E>(socketPath, this.config, this.log), callback);
+    this._replaceServer(new Server<E>(socketPath, this.config, this.log), callback);
   }
 
   /**
@@ -166,10 +166,10 @@ export class IPC<E extends EventMap = AnyEvents> {
     const chosenPort = typeof p === 'number' ? p : this.config.networkPort;
     const server = new Server<E>((h as string | undefined) || this.config.networkHost, this.config, this.log, chosenPort);
     if (udp !== undefined) server[udp] = true;
-    this.#replaceServer(server, cb);
+    this._replaceServer(server, cb);
   }
 
-  #connect(id: string, target: { path: string } | { host: string; port: number }, callback: Callback | undefined): void {
+  private _connect(id: string, target: { path: string } | { host: string; port: number }, callback: Callback | undefined): void {
     const existing = this.of[id];
     if (existing !== undefined) {
       if (existing.socket !== false && !existing.socket.destroyed && !existing.destroyed) {
@@ -185,7 +185,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     callback?.(this);
   }
 
-  #replaceServer(server: Server<E>, callback: Callback | undefined): void {
+  private _replaceServer(server: Server<E>, callback: Callback | undefined): void {
     if (callback !== undefined) (server as Server).on('start', callback);
     this.server = server;
   }

@@ -14,43 +14,43 @@ export interface FrameSender {
 }
 
 export class SendQueue {
-  #items: Array<string | Buffer> = [];
-  #head = 0;
-  #inFlight = false;
+  private _items: Array<string | Buffer> = [];
+  private _head = 0;
+  private _inFlight = false;
 
   /** Messages waiting (not counting the one in flight). */
   get length(): number {
-    return this.#items.length - this.#head;
+    return this._items.length - this._head;
   }
 
   /** True while a sent message waits for its reply. */
   get inFlight(): boolean {
-    return this.#inFlight;
+    return this._inFlight;
   }
 
   /** Sends `frame` now if nothing is in flight, else keeps it. */
   add(frame: string | Buffer, sender: FrameSender): boolean {
-    if (this.#inFlight) {
-      this.#items.push(frame);
+    if (this._inFlight) {
+      this._items.push(frame);
       return true;
     }
-    this.#inFlight = true;
+    this._inFlight = true;
     return sender.send(frame);
   }
 
   /** A reply arrived: sends the next waiting message, if any. */
   next(sender: FrameSender): void {
-    if (this.#head === this.#items.length) {
-      this.#inFlight = false;
+    if (this._head === this._items.length) {
+      this._inFlight = false;
       return;
     }
-    const frame = this.#items[this.#head] as string | Buffer;
-    this.#items[this.#head++] = '';
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
+    const frame = this._items[this._head] as string | Buffer;
+    this._items[this._head++] = '';
+    if (this._head > 1024 && this._head * 2 > this._items.length) {
+      this._items = this._items.slice(this._head);
+      this._head = 0;
     }
-    this.#inFlight = true;
+    this._inFlight = true;
     sender.send(frame);
   }
 
@@ -59,14 +59,14 @@ export class SendQueue {
    * the next waiting message (if any) goes out on the new one.
    */
   resume(sender: FrameSender): void {
-    this.#inFlight = false;
+    this._inFlight = false;
     if (this.length > 0) this.next(sender);
   }
 
   /** Drops everything (the client is finished). */
   clear(): void {
-    this.#items = [];
-    this.#head = 0;
-    this.#inFlight = false;
+    this._items = [];
+    this._head = 0;
+    this._inFlight = false;
   }
 }

@@ -51,11 +51,11 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   /** Connected client sockets (stream transports) or known peers (UDP). */
   sockets: MessageSource[] = [];
 
-  #state: State = State.idle;
-  #udp: UdpEndpoint | null = null;
-  #connectionOptions: ConnectionOptions | null = null;
-  #peers = new Map<string, UdpPeer>();
-  #delimiter = Buffer.from('\f');
+  private _state: State = State.idle;
+  private _udp: UdpEndpoint | null = null;
+  private _connectionOptions: ConnectionOptions | null = null;
+  private _peers = new Map<string, UdpPeer>();
+  private _delimiter = Buffer.from('\f');
 
   constructor(path: string, config: IpcConfig, log: LogFunction, port?: number | false) {
     super();
@@ -72,20 +72,20 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   /** Starts listening; publishes `start` when ready, or `error` when it cannot. */
   start(): void {
-    if (this.#state === State.starting || this.#state === State.listening) return;
-    this.#state = State.starting;
+    if (this._state === State.starting || this._state === State.listening) return;
+    this._state = State.starting;
     const config = this.config;
-    this.#delimiter = Buffer.from(config.delimiter, 'utf8');
+    this._delimiter = Buffer.from(config.delimiter, 'utf8');
     if (!this.path && this.port === false) {
-      this.#startFailed(new IpcError('ERR_IPC_NO_ADDRESS', 'The server has no socket path or port to listen on'));
+      this._startFailed(new IpcError('ERR_IPC_NO_ADDRESS', 'The server has no socket path or port to listen on'));
       return;
     }
     if (this.udp4 || this.udp6) {
-      this.#startUdp(this.udp4 ? 'udp4' : 'udp6');
+      this._startUdp(this.udp4 ? 'udp4' : 'udp6');
       return;
     }
-    this.#connectionOptions = {
-      delimiter: config.rawBuffer ? null : this.#delimiter,
+    this._connectionOptions = {
+      delimiter: config.rawBuffer ? null : this._delimiter,
       maxMessageSize: config.maxMessageSize,
       maxPendingBytes: config.maxPendingBytes,
       messageTimeout: config.messageTimeout,
@@ -95,7 +95,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     try {
       server = config.tls ? createTlsServer(resolveTlsServerOptions(config.tls), serverOnSocket) : createStreamServer(serverOnSocket);
     } catch (err) {
-      this.#startFailed(err as Error);
+      this._startFailed(err as Error);
       return;
     }
     owners.set(server, this);
@@ -105,17 +105,17 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.server = server;
     if (this.port !== false) {
       if (!config.silent) this.log('starting server on', this.path, ':', this.port, config.tls ? '(TLS)' : '(TCP)');
-      server.listen(this.port, this.path, () => this.#listening());
+      server.listen(this.port, this.path, () => this._listening());
       return;
     }
     const path = toSocketPath(this.path);
     this.path = path;
     if (!config.silent) this.log('starting server as Unix || Windows socket on', path);
     const listen = (): void => {
-      if (this.#state !== State.starting) return;
+      if (this._state !== State.starting) return;
       // The socket file goes away with the listening handle: libuv unlinks it on close. A
       // cluster worker shares the primary's handle, so its stop() leaves the file to its siblings.
-      server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => this.#listening());
+      server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => this._listening());
     };
     if (!config.unlink || process.platform === 'win32') {
       listen();
@@ -123,20 +123,20 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     }
     clearStaleSocket(path).then((inUse) => {
       if (inUse === null) listen();
-      else this.#startFailed(inUse);
-    }, (err: Error) => this.#startFailed(err));
+      else this._startFailed(inUse);
+    }, (err: Error) => this._startFailed(err));
   }
 
   /** Closes every client connection and the listener; removes the socket file it created. Idempotent. */
   stop(): void {
-    if (this.#state === State.stopped || this.#state === State.idle) {
-      this.#state = State.stopped;
+    if (this._state === State.stopped || this._state === State.idle) {
+      this._state = State.stopped;
       return;
     }
-    this.#state = State.stopped;
-    if (this.#udp !== null) {
-      this.#udp.close();
-      this.#peers.clear();
+    this._state = State.stopped;
+    if (this._udp !== null) {
+      this._udp.close();
+      this._peers.clear();
       this.sockets = [];
       return;
     }
@@ -155,12 +155,12 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
   emit(socket: EmitTarget, type?: unknown, ...rest: unknown[]): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
-    const frame = this.#encode(type, rest);
+    const frame = this._encode(type, rest);
     if (!this.config.silent) this.log('dispatching event to socket :', type, rest[0]);
-    if (this.#udp !== null) {
+    if (this._udp !== null) {
       const peer = socket as UdpPeer;
-      if (!peer.address || !peer.port) return this.#broadcastFrame(frame);
-      this.#udp.send(toBytes(frame), peer.port, peer.address);
+      if (!peer.address || !peer.port) return this._broadcastFrame(frame);
+      this._udp.send(toBytes(frame), peer.port, peer.address);
       return true;
     }
     const conn = StreamConnection.of(socket);
@@ -175,15 +175,15 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument to every client. */
   broadcast(...raw: RawArgs<E>): boolean;
   broadcast(type?: unknown, ...rest: unknown[]): boolean {
-    const frame = this.#encode(type, rest);
+    const frame = this._encode(type, rest);
     if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, rest[0]);
-    return this.#broadcastFrame(frame);
+    return this._broadcastFrame(frame);
   }
 
-  #broadcastFrame(frame: string | Buffer): boolean {
-    if (this.#udp !== null) {
+  private _broadcastFrame(frame: string | Buffer): boolean {
+    if (this._udp !== null) {
       const bytes = toBytes(frame);
-      for (const peer of this.#peers.values()) this.#udp.send(bytes, peer.port, peer.address);
+      for (const peer of this._peers.values()) this._udp.send(bytes, peer.port, peer.address);
       return true;
     }
     let ok = true;
@@ -195,36 +195,36 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     return ok;
   }
 
-  #encode(type: unknown, rest: unknown[]): string | Buffer {
+  private _encode(type: unknown, rest: unknown[]): string | Buffer {
     const config = this.config;
     if (config.rawBuffer) return toRawBytes([type, ...rest], config.encoding);
     if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
     return encodeMessage(type, rest[0], config.delimiter);
   }
 
-  #listening(): void {
-    if (this.#state !== State.starting) return;
-    this.#state = State.listening;
+  private _listening(): void {
+    if (this._state !== State.starting) return;
+    this._state = State.listening;
     const address = (this.server as NetServer).address();
     if (this.port !== false && typeof address === 'object' && address !== null) this.port = address.port;
     this.onStart();
   }
 
-  #startFailed(err: Error): void {
-    this.#state = State.idle;
+  private _startFailed(err: Error): void {
+    this._state = State.idle;
     if (!this.config.silent) this.log('server failed to start:', err);
     process.nextTick(() => this.publish('error', err));
   }
 
-  #startUdp(type: 'udp4' | 'udp6'): void {
+  private _startUdp(type: 'udp4' | 'udp6'): void {
     const udp = new UdpEndpoint(type, this);
-    this.#udp = udp;
+    this._udp = udp;
     this.server = udp.socket;
     const host = type === 'udp4' && this.path === '::1' ? '127.0.0.1' : this.path;
     if (!this.config.silent) this.log('starting server as', type, 'on', host, ':', this.port);
     udp.bind(this.port === false ? 0 : this.port, host, () => {
-      if (this.#state !== State.starting) return;
-      this.#state = State.listening;
+      if (this._state !== State.starting) return;
+      this._state = State.listening;
       const bound = udp.socket.address();
       this.port = bound.port;
       // node-ipc published `start` with the bound address, then `connect` with its dgram socket.
@@ -235,11 +235,11 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   /** @internal An accepted stream socket. */
   accept(socket: Socket): void {
-    if (this.#state !== State.listening) {
+    if (this._state !== State.listening) {
       socket.destroy();
       return;
     }
-    new StreamConnection(socket, this, this.#connectionOptions as ConnectionOptions);
+    new StreamConnection(socket, this, this._connectionOptions as ConnectionOptions);
     this.sockets.push(socket);
     if (!this.config.silent) this.log('## socket connection to server detected ##');
     this.publish('connect', socket);
@@ -252,7 +252,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   /** @internal StreamConnection hook: one received frame; published under its type as `(data, socket)`. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
-    this.#deliver(frame, conn.socket);
+    this._deliver(frame, conn.socket);
   }
 
   /** @internal StreamConnection hook: unused on servers (only clients pace reads, in `sync` mode). */
@@ -283,21 +283,21 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */
   onDatagram(bytes: Buffer, from: RemoteInfo): void {
-    const peer = this.#peer(from);
+    const peer = this._peer(from);
     const max = this.config.maxMessageSize;
     if (this.config.rawBuffer) {
-      if (bytes.length > max) this.#datagramTooLarge(bytes.length, peer);
+      if (bytes.length > max) this._datagramTooLarge(bytes.length, peer);
       else this.dispatchMessage('data', bytes, peer, 2);
       return;
     }
     // No connection to close on UDP: a frame past the limit is dropped and reported.
-    forEachFrame(bytes, this.#delimiter, (frame) => {
-      if (frame.length > max) this.#datagramTooLarge(frame.length, peer);
-      else this.#deliver(frame, peer);
+    forEachFrame(bytes, this._delimiter, (frame) => {
+      if (frame.length > max) this._datagramTooLarge(frame.length, peer);
+      else this._deliver(frame, peer);
     });
   }
 
-  #datagramTooLarge(bytes: number, peer: UdpPeer): void {
+  private _datagramTooLarge(bytes: number, peer: UdpPeer): void {
     this.publish('error', new IpcError('ERR_IPC_FRAME_TOO_LARGE',
       `Incoming frame of ${bytes} bytes exceeds maxMessageSize (${this.config.maxMessageSize} bytes); it was dropped`), peer);
   }
@@ -309,30 +309,30 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   /** @internal The listener failed (EADDRINUSE, EACCES, ...): `start()` may be tried again. */
   listenerFailed(err: Error): void {
-    if (this.#state === State.starting) {
-      this.#state = State.idle;
+    if (this._state === State.starting) {
+      this._state = State.idle;
       if (!this.config.silent) this.log('server failed to start:', err);
     }
     this.publish('error', err);
   }
 
   /** The stable peer record of a UDP sender, at most `maxConnections` remembered (oldest dropped). */
-  #peer(from: RemoteInfo): UdpPeer {
+  private _peer(from: RemoteInfo): UdpPeer {
     const key = `${from.address}|${from.port}`;
-    let peer = this.#peers.get(key);
+    let peer = this._peers.get(key);
     if (peer === undefined) {
       peer = { address: from.address, port: from.port, family: from.family };
-      this.#peers.set(key, peer);
-      if (this.#peers.size > Math.max(1, this.config.maxConnections)) {
-        const oldest = this.#peers.keys().next().value as string;
-        this.#peers.delete(oldest);
+      this._peers.set(key, peer);
+      if (this._peers.size > Math.max(1, this.config.maxConnections)) {
+        const oldest = this._peers.keys().next().value as string;
+        this._peers.delete(oldest);
       }
-      this.sockets = [...this.#peers.values()];
+      this.sockets = [...this._peers.values()];
     }
     return peer;
   }
 
-  #deliver(frame: Buffer, from: ServerSocket | UdpPeer): void {
+  private _deliver(frame: Buffer, from: ServerSocket | UdpPeer): void {
     if (this.config.rawBuffer) {
       this.dispatchMessage('data', frame, from, 2);
       return;

@@ -21,115 +21,115 @@ export interface FrameSink {
 }
 
 export class FrameDecoder {
-  readonly #delimiter: Buffer;
+  private readonly _delimiter: Buffer;
   /** The delimiter as a byte value when it is one byte long (`\f`): `indexOf(number)` is twice as fast as `indexOf(Buffer)`. */
-  readonly #needle: Buffer | number;
-  readonly #maxFrameBytes: number;
-  readonly #sink: FrameSink;
+  private readonly _needle: Buffer | number;
+  private readonly _maxFrameBytes: number;
+  private readonly _sink: FrameSink;
   /** Chunks of the incomplete frame; the delimiter is in none of them. */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #failed = false;
+  private _pending: Buffer[] = [];
+  private _pendingBytes = 0;
+  private _failed = false;
 
   constructor(delimiter: Buffer, maxFrameBytes: number, sink: FrameSink) {
     if (delimiter.length === 0) throw new TypeError('The frame delimiter must not be empty');
-    this.#delimiter = delimiter;
-    this.#needle = delimiter.length === 1 ? (delimiter[0] as number) : delimiter;
-    this.#maxFrameBytes = maxFrameBytes;
-    this.#sink = sink;
+    this._delimiter = delimiter;
+    this._needle = delimiter.length === 1 ? (delimiter[0] as number) : delimiter;
+    this._maxFrameBytes = maxFrameBytes;
+    this._sink = sink;
   }
 
   /** Bytes of an incomplete frame held right now. */
   get pendingBytes(): number {
-    return this.#pendingBytes;
+    return this._pendingBytes;
   }
 
   /** Feeds one chunk; calls `sink.onFrame` 0..n times, synchronously. */
   push(chunk: Buffer): void {
-    if (this.#failed || chunk.length === 0) return;
+    if (this._failed || chunk.length === 0) return;
     let start = 0;
-    if (this.#pendingBytes > 0) {
-      start = this.#completePending(chunk);
+    if (this._pendingBytes > 0) {
+      start = this._completePending(chunk);
       // Completing the pending frame may have passed the limit: the decoder is dead then.
-      if (start < 0 || this.#failed) return;
+      if (start < 0 || this._failed) return;
     }
-    this.#splitChunk(chunk, start);
+    this._splitChunk(chunk, start);
   }
 
   /** Drops an incomplete frame (the connection it came from is gone). */
   reset(): void {
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this._pending = [];
+    this._pendingBytes = 0;
   }
 
   /**
    * Looks for the end of the pending frame in `chunk`. Returns the offset in `chunk` where the
    * next frame starts, or -1 when the chunk was absorbed (or the limit was passed).
    */
-  #completePending(chunk: Buffer): number {
-    const delimiter = this.#delimiter;
+  private _completePending(chunk: Buffer): number {
+    const delimiter = this._delimiter;
     const d = delimiter.length;
     if (d > 1) {
       // The delimiter may straddle the boundary: only the last d-1 pending bytes can start it.
-      const tailLength = Math.min(d - 1, this.#pendingBytes);
-      const joint = Buffer.concat([this.#tail(tailLength), chunk.subarray(0, d - 1)]);
+      const tailLength = Math.min(d - 1, this._pendingBytes);
+      const joint = Buffer.concat([this._tail(tailLength), chunk.subarray(0, d - 1)]);
       const at = joint.indexOf(delimiter);
       if (at !== -1 && at < tailLength) {
-        const frameBytes = this.#pendingBytes - tailLength + at;
-        this.#emitPending(frameBytes, null);
+        const frameBytes = this._pendingBytes - tailLength + at;
+        this._emitPending(frameBytes, null);
         return at + d - tailLength;
       }
     }
-    const end = chunk.indexOf(this.#needle);
+    const end = chunk.indexOf(this._needle);
     if (end === -1) {
-      this.#pending.push(chunk);
-      this.#pendingBytes += chunk.length;
+      this._pending.push(chunk);
+      this._pendingBytes += chunk.length;
       // A frame of exactly maxFrameBytes may still have d-1 delimiter bytes pending.
-      if (this.#pendingBytes > this.#maxFrameBytes + d - 1) this.#fail(this.#pendingBytes);
+      if (this._pendingBytes > this._maxFrameBytes + d - 1) this._fail(this._pendingBytes);
       return -1;
     }
-    this.#emitPending(this.#pendingBytes + end, chunk.subarray(0, end));
+    this._emitPending(this._pendingBytes + end, chunk.subarray(0, end));
     return end + d;
   }
 
-  #splitChunk(chunk: Buffer, start: number): void {
-    const needle = this.#needle;
-    const d = this.#delimiter.length;
-    const max = this.#maxFrameBytes;
+  private _splitChunk(chunk: Buffer, start: number): void {
+    const needle = this._needle;
+    const d = this._delimiter.length;
+    const max = this._maxFrameBytes;
     let from = start;
     let end = chunk.indexOf(needle, from);
     while (end !== -1) {
-      if (end - from > max) return this.#fail(end - from);
-      this.#sink.onFrame(chunk.subarray(from, end));
-      if (this.#failed) return;
+      if (end - from > max) return this._fail(end - from);
+      this._sink.onFrame(chunk.subarray(from, end));
+      if (this._failed) return;
       from = end + d;
       end = chunk.indexOf(needle, from);
     }
     if (from < chunk.length) {
-      this.#pending.push(from === 0 ? chunk : chunk.subarray(from));
-      this.#pendingBytes = chunk.length - from;
-      if (this.#pendingBytes > max + d - 1) this.#fail(this.#pendingBytes);
+      this._pending.push(from === 0 ? chunk : chunk.subarray(from));
+      this._pendingBytes = chunk.length - from;
+      if (this._pendingBytes > max + d - 1) this._fail(this._pendingBytes);
     }
   }
 
   /** Emits the first `frameBytes` bytes of pending + `head`, then forgets the pending frame. */
-  #emitPending(frameBytes: number, head: Buffer | null): void {
-    const parts = this.#pending;
+  private _emitPending(frameBytes: number, head: Buffer | null): void {
+    const parts = this._pending;
     if (head !== null && head.length > 0) parts.push(head);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    if (frameBytes > this.#maxFrameBytes) return this.#fail(frameBytes);
+    this._pending = [];
+    this._pendingBytes = 0;
+    if (frameBytes > this._maxFrameBytes) return this._fail(frameBytes);
     const frame = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
     // After a straddling delimiter the joined bytes end with its first part: cut it off.
-    this.#sink.onFrame(frame.length === frameBytes ? frame : frame.subarray(0, frameBytes));
+    this._sink.onFrame(frame.length === frameBytes ? frame : frame.subarray(0, frameBytes));
   }
 
   /** The last `length` bytes of the pending chunks (length < delimiter length). */
-  #tail(length: number): Buffer {
+  private _tail(length: number): Buffer {
     const parts: Buffer[] = [];
     let collected = 0;
-    for (let i = this.#pending.length - 1; i >= 0 && collected < length; i--) {
-      const part = this.#pending[i] as Buffer;
+    for (let i = this._pending.length - 1; i >= 0 && collected < length; i--) {
+      const part = this._pending[i] as Buffer;
       parts.unshift(part);
       collected += part.length;
     }
@@ -137,12 +137,12 @@ export class FrameDecoder {
     return joined.subarray(joined.length - length);
   }
 
-  #fail(bytes: number): void {
-    this.#failed = true;
+  private _fail(bytes: number): void {
+    this._failed = true;
     this.reset();
-    this.#sink.onFrameError(new IpcError(
+    this._sink.onFrameError(new IpcError(
       'ERR_IPC_FRAME_TOO_LARGE',
-      `Incoming frame of at least ${bytes} bytes exceeds maxMessageSize (${this.#maxFrameBytes} bytes)`,
+      `Incoming frame of at least ${bytes} bytes exceeds maxMessageSize (${this._maxFrameBytes} bytes)`,
     ));
   }
 }

@@ -53,25 +53,25 @@ type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
 export class StreamConnection implements FrameSink {
   readonly socket: Socket;
   readonly owner: ConnectionOwner;
-  readonly #decoder: FrameDecoder | null;
-  readonly #maxPendingBytes: number;
-  readonly #messageTimeout: number;
-  #text = '';
-  #buffers: Buffer[] | null = null;
-  #batchBytes = 0;
-  #flushScheduled = false;
-  #needDrain = false;
-  #framesInChunk = 0;
-  #frameTimer: NodeJS.Timeout | null = null;
-  #faulted = false;
-  #closed = false;
+  private readonly _decoder: FrameDecoder | null;
+  private readonly _maxPendingBytes: number;
+  private readonly _messageTimeout: number;
+  private _text = '';
+  private _buffers: Buffer[] | null = null;
+  private _batchBytes = 0;
+  private _flushScheduled = false;
+  private _needDrain = false;
+  private _framesInChunk = 0;
+  private _frameTimer: NodeJS.Timeout | null = null;
+  private _faulted = false;
+  private _closed = false;
 
   constructor(socket: Socket, owner: ConnectionOwner, options: ConnectionOptions) {
     this.socket = socket;
     this.owner = owner;
-    this.#decoder = options.delimiter === null ? null : new FrameDecoder(options.delimiter, options.maxMessageSize, this);
-    this.#maxPendingBytes = options.maxPendingBytes;
-    this.#messageTimeout = options.messageTimeout;
+    this._decoder = options.delimiter === null ? null : new FrameDecoder(options.delimiter, options.maxMessageSize, this);
+    this._maxPendingBytes = options.maxPendingBytes;
+    this._messageTimeout = options.messageTimeout;
     (socket as SlottedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
     socket.on('error', socketOnError);
@@ -87,12 +87,12 @@ export class StreamConnection implements FrameSink {
 
   /** True once the socket closed or was destroyed. */
   get closed(): boolean {
-    return this.#closed || this.socket.destroyed;
+    return this._closed || this.socket.destroyed;
   }
 
   /** Bytes not yet handed to the kernel: this tick's batch plus the socket's buffer. */
   get pendingBytes(): number {
-    return this.#batchBytes + this.socket.writableLength;
+    return this._batchBytes + this.socket.writableLength;
   }
 
   /**
@@ -103,54 +103,54 @@ export class StreamConnection implements FrameSink {
     if (this.closed) return false;
     // Checked here, not only at flush: a synchronous loop that ignores our return value would
     // otherwise build an unbounded batch within one tick.
-    if (this.#batchBytes + chunk.length + this.socket.writableLength > this.#maxPendingBytes) {
-      this.#pendingLimitPassed(this.#batchBytes + chunk.length + this.socket.writableLength);
+    if (this._batchBytes + chunk.length + this.socket.writableLength > this._maxPendingBytes) {
+      this._pendingLimitPassed(this._batchBytes + chunk.length + this.socket.writableLength);
       return false;
     }
-    if (typeof chunk === 'string' && this.#buffers === null) {
-      this.#text += chunk;
+    if (typeof chunk === 'string' && this._buffers === null) {
+      this._text += chunk;
     } else {
-      const buffers = this.#buffers ?? (this.#buffers = []);
-      if (this.#text.length > 0) {
-        buffers.push(Buffer.from(this.#text, 'utf8'));
-        this.#text = '';
+      const buffers = this._buffers ?? (this._buffers = []);
+      if (this._text.length > 0) {
+        buffers.push(Buffer.from(this._text, 'utf8'));
+        this._text = '';
       }
       buffers.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
     }
     // String length stands in for its UTF-8 size: exact for ASCII, never more than 3x off.
-    this.#batchBytes += chunk.length;
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
+    this._batchBytes += chunk.length;
+    if (!this._flushScheduled) {
+      this._flushScheduled = true;
       process.nextTick(flushConnection, this);
     }
-    if (this.#batchBytes + this.socket.writableLength < this.socket.writableHighWaterMark) return true;
-    this.#needDrain = true;
+    if (this._batchBytes + this.socket.writableLength < this.socket.writableHighWaterMark) return true;
+    this._needDrain = true;
     return false;
   }
 
   /** Hands this tick's batch to the socket. */
   flush(): void {
-    this.#flushScheduled = false;
-    if (this.#batchBytes === 0 || this.closed) return;
+    this._flushScheduled = false;
+    if (this._batchBytes === 0 || this.closed) return;
     let written: boolean;
-    if (this.#buffers === null) {
-      written = this.socket.write(this.#text);
-      this.#text = '';
+    if (this._buffers === null) {
+      written = this.socket.write(this._text);
+      this._text = '';
     } else {
-      const buffers = this.#buffers;
-      if (this.#text.length > 0) buffers.push(Buffer.from(this.#text, 'utf8'));
+      const buffers = this._buffers;
+      if (this._text.length > 0) buffers.push(Buffer.from(this._text, 'utf8'));
       written = this.socket.write(buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers));
-      this.#buffers = null;
-      this.#text = '';
+      this._buffers = null;
+      this._text = '';
     }
-    this.#batchBytes = 0;
-    if (this.socket.writableLength > this.#maxPendingBytes) {
-      this.fail(pendingLimitError(this.socket.writableLength, this.#maxPendingBytes));
+    this._batchBytes = 0;
+    if (this.socket.writableLength > this._maxPendingBytes) {
+      this.fail(pendingLimitError(this.socket.writableLength, this._maxPendingBytes));
       return;
     }
     // A false from write() means the socket emits 'drain' later; a true one means it will not.
-    if (written && this.#needDrain) {
-      this.#needDrain = false;
+    if (written && this._needDrain) {
+      this._needDrain = false;
       this.owner.onConnectionDrain(this);
     }
   }
@@ -164,14 +164,14 @@ export class StreamConnection implements FrameSink {
 
   /** Closes now; unsent bytes are dropped. */
   destroy(): void {
-    this.#clearFrameTimer();
+    this._clearFrameTimer();
     this.socket.destroy();
   }
 
   /** Reports a fault of ours (once per connection) and closes the connection. */
   fail(err: IpcError): void {
-    if (this.#faulted) return;
-    this.#faulted = true;
+    if (this._faulted) return;
+    this._faulted = true;
     this.owner.onConnectionError(this, err);
     this.destroy();
   }
@@ -181,19 +181,19 @@ export class StreamConnection implements FrameSink {
    * now (nothing more is buffered), the error is reported on the next tick so that `emit()`
    * never calls an error handler synchronously. It still comes before the socket's `close`.
    */
-  #pendingLimitPassed(bytes: number): void {
-    if (this.#faulted) return;
-    this.#faulted = true;
-    this.#text = '';
-    this.#buffers = null;
-    this.#batchBytes = 0;
-    process.nextTick(reportFault, this, pendingLimitError(bytes, this.#maxPendingBytes));
+  private _pendingLimitPassed(bytes: number): void {
+    if (this._faulted) return;
+    this._faulted = true;
+    this._text = '';
+    this._buffers = null;
+    this._batchBytes = 0;
+    process.nextTick(reportFault, this, pendingLimitError(bytes, this._maxPendingBytes));
     this.destroy();
   }
 
   /** @internal FrameSink */
   onFrame(frame: Buffer): void {
-    this.#framesInChunk++;
+    this._framesInChunk++;
     this.owner.onConnectionFrame(this, frame);
   }
 
@@ -204,62 +204,62 @@ export class StreamConnection implements FrameSink {
 
   /** @internal socket 'data' */
   read(chunk: Buffer): void {
-    if (this.#faulted) return;
-    const decoder = this.#decoder;
+    if (this._faulted) return;
+    const decoder = this._decoder;
     if (decoder === null) {
       this.owner.onConnectionFrame(this, chunk);
       this.owner.onConnectionReadEnd(this, 1);
       return;
     }
-    this.#framesInChunk = 0;
+    this._framesInChunk = 0;
     decoder.push(chunk);
-    const frames = this.#framesInChunk;
-    if (this.#messageTimeout > 0 && !this.#faulted) this.#watchIncompleteFrame(decoder.pendingBytes > 0, frames > 0);
-    if (frames > 0 && !this.#faulted) this.owner.onConnectionReadEnd(this, frames);
+    const frames = this._framesInChunk;
+    if (this._messageTimeout > 0 && !this._faulted) this._watchIncompleteFrame(decoder.pendingBytes > 0, frames > 0);
+    if (frames > 0 && !this._faulted) this.owner.onConnectionReadEnd(this, frames);
   }
 
   /** @internal socket 'close' */
   onClose(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#clearFrameTimer();
-    this.#decoder?.reset();
-    this.#text = '';
-    this.#buffers = null;
-    this.#batchBytes = 0;
+    if (this._closed) return;
+    this._closed = true;
+    this._clearFrameTimer();
+    this._decoder?.reset();
+    this._text = '';
+    this._buffers = null;
+    this._batchBytes = 0;
     this.owner.onConnectionClose(this);
   }
 
   /** @internal socket 'drain' */
   onDrain(): void {
-    if (!this.#needDrain || this.#batchBytes > 0) return;
-    this.#needDrain = false;
+    if (!this._needDrain || this._batchBytes > 0) return;
+    this._needDrain = false;
     this.owner.onConnectionDrain(this);
   }
 
   /** Slowloris guard: an incomplete frame may not wait longer than messageTimeout. */
-  #watchIncompleteFrame(incomplete: boolean, frameCompleted: boolean): void {
+  private _watchIncompleteFrame(incomplete: boolean, frameCompleted: boolean): void {
     if (!incomplete) {
-      this.#clearFrameTimer();
+      this._clearFrameTimer();
       return;
     }
-    if (this.#frameTimer !== null && !frameCompleted) return;
-    this.#clearFrameTimer();
-    this.#frameTimer = setTimeout(frameTimerFired, this.#messageTimeout, this);
-    this.#frameTimer.unref();
+    if (this._frameTimer !== null && !frameCompleted) return;
+    this._clearFrameTimer();
+    this._frameTimer = setTimeout(frameTimerFired, this._messageTimeout, this);
+    this._frameTimer.unref();
   }
 
-  #clearFrameTimer(): void {
-    if (this.#frameTimer === null) return;
-    clearTimeout(this.#frameTimer);
-    this.#frameTimer = null;
+  private _clearFrameTimer(): void {
+    if (this._frameTimer === null) return;
+    clearTimeout(this._frameTimer);
+    this._frameTimer = null;
   }
 
   /** @internal */
   timeoutIncompleteFrame(): void {
-    this.#frameTimer = null;
+    this._frameTimer = null;
     this.fail(new IpcError('ERR_IPC_MESSAGE_TIMEOUT',
-      `An incomplete frame waited longer than messageTimeout (${this.#messageTimeout} ms) for its delimiter`));
+      `An incomplete frame waited longer than messageTimeout (${this._messageTimeout} ms) for its delimiter`));
   }
 }
 

@@ -41,14 +41,14 @@ export class UdpEndpoint {
   readonly socket: DgramSocket;
   /** `'udp4'` or `'udp6'`. */
   readonly type: 'udp4' | 'udp6';
-  readonly #owner: DatagramOwner;
+  private readonly _owner: DatagramOwner;
   /** Datagrams handed to `socket.send` whose callback has not run yet. */
-  #sending = 0;
-  #closing = false;
+  private _sending = 0;
+  private _closing = false;
 
   constructor(type: 'udp4' | 'udp6', owner: DatagramOwner) {
     this.type = type;
-    this.#owner = owner;
+    this._owner = owner;
     this.socket = createSocket(type);
     (this.socket as SlottedDgram)[kEndpoint] = this;
     this.socket.on('message', dgramOnMessage);
@@ -67,15 +67,15 @@ export class UdpEndpoint {
     if (bytes.length > limit) {
       const err = new IpcError('ERR_IPC_DATAGRAM_TOO_LARGE',
         `A ${bytes.length} byte datagram exceeds the ${limit} byte ${this.type} limit; it was not sent`);
-      process.nextTick(() => this.#owner.onDatagramError(err));
+      process.nextTick(() => this._owner.onDatagramError(err));
       return;
     }
-    this.#sending++;
+    this._sending++;
     this.socket.send(bytes, port, address, (err) => {
-      if (--this.#sending === 0 && this.#closing) this.#closeNow();
-      if (err === null || err === undefined || this.#closing) return;
+      if (--this._sending === 0 && this._closing) this._closeNow();
+      if (err === null || err === undefined || this._closing) return;
       const code = (err as NodeJS.ErrnoException).code;
-      this.#owner.onDatagramError(code === 'EMSGSIZE'
+      this._owner.onDatagramError(code === 'EMSGSIZE'
         ? new IpcError('ERR_IPC_DATAGRAM_TOO_LARGE', `The system refused a ${bytes.length} byte datagram (EMSGSIZE)`, { cause: err })
         : err);
     });
@@ -87,11 +87,11 @@ export class UdpEndpoint {
    * Nothing received meanwhile is delivered.
    */
   close(): void {
-    this.#closing = true;
-    if (this.#sending === 0) this.#closeNow();
+    this._closing = true;
+    if (this._sending === 0) this._closeNow();
   }
 
-  #closeNow(): void {
+  private _closeNow(): void {
     try {
       this.socket.close();
     } catch {
@@ -101,14 +101,14 @@ export class UdpEndpoint {
 
   /** @internal */
   receive(bytes: Buffer, from: RemoteInfo): void {
-    if (this.#closing) return;
-    this.#owner.onDatagram(bytes, from);
+    if (this._closing) return;
+    this._owner.onDatagram(bytes, from);
   }
 
   /** @internal */
   fault(err: Error): void {
-    if (this.#closing) return;
-    this.#owner.onDatagramError(err);
+    if (this._closing) return;
+    this._owner.onDatagramError(err);
   }
 }
 
