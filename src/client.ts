@@ -155,7 +155,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     const config = this.config;
     let frame: string | Buffer;
     if (config.rawBuffer) {
-      frame = toRawBytes([type, ...rest], config.encoding);
+      frame = toRawBytes(type, rest, config.encoding);
     } else {
       assertId('type', type);
       frame = encodeMessage(type, rest[0], config.delimiter);

@@ -197,7 +197,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   private _encode(type: unknown, rest: unknown[]): string | Buffer {
     const config = this.config;
-    if (config.rawBuffer) return toRawBytes([type, ...rest], config.encoding);
+    if (config.rawBuffer) return toRawBytes(type, rest, config.encoding);
     if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
     return encodeMessage(type, rest[0], config.delimiter);
   }

@@ -69,21 +69,21 @@ describe('decodeMessage', () => {
 
 describe('toRawBytes', () => {
   it('encodes strings with the encoding and copies buffers', () => {
-    expect([...toRawBytes(['0aff'], 'hex')]).toEqual([0x0a, 0xff]);
-    expect(toRawBytes(['hi'], 'utf8').toString()).toBe('hi');
+    expect([...toRawBytes('0aff', [], 'hex')]).toEqual([0x0a, 0xff]);
+    expect(toRawBytes('hi', [], 'utf8').toString()).toBe('hi');
     const source = Buffer.from([1, 2]);
-    const copy = toRawBytes([source], 'utf8');
+    const copy = toRawBytes(source, [], 'utf8');
     source[0] = 9;
     expect([...copy]).toEqual([1, 2]);
   });
 
   it('accepts typed arrays, ArrayBuffers and byte arrays, concatenating several values', () => {
-    const bytes = toRawBytes([new Uint8Array([1]), new Uint8Array([2, 3]).buffer, [4, 5], 'AQ=='], 'base64');
+    const bytes = toRawBytes(new Uint8Array([1]), [new Uint8Array([2, 3]).buffer, [4, 5], 'AQ=='], 'base64');
     expect([...bytes]).toEqual([1, 2, 3, 4, 5, 1]);
   });
 
   it('throws a TypeError naming the bad value', () => {
-    expect(() => toRawBytes(['ok', {}], 'utf8')).toThrowError(TypeError, /"data\[1\]" argument/);
-    expect(() => toRawBytes([undefined], 'utf8')).toThrowError(TypeError, /Received type undefined/);
+    expect(() => toRawBytes('ok', [{}], 'utf8')).toThrowError(TypeError, /"data\[1\]" argument/);
+    expect(() => toRawBytes(undefined, [], 'utf8')).toThrowError(TypeError, /Received type undefined/);
   });
 });

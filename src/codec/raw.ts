@@ -11,10 +11,11 @@ export type RawPayload = string | Uint8Array | ArrayBuffer | readonly number[];
  * `Buffer.from`; strings, Buffers, typed arrays and byte arrays all go out here.
  * @throws TypeError for anything else (a number, an object, undefined).
  */
-export function toRawBytes(values: readonly unknown[], encoding: BufferEncoding): Buffer {
-  if (values.length === 1) return toBytes(values[0], encoding, 0);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < values.length; i++) parts.push(toBytes(values[i], encoding, i));
+export function toRawBytes(first: unknown, rest: readonly unknown[], encoding: BufferEncoding): Buffer {
+  // The common call, emit(buffer), builds no array.
+  if (rest.length === 0) return toBytes(first, encoding, 0);
+  const parts: Buffer[] = [toBytes(first, encoding, 0)];
+  for (let i = 0; i < rest.length; i++) parts.push(toBytes(rest[i], encoding, i + 1));
   return Buffer.concat(parts);
 }
 

@@ -55,6 +55,7 @@ export class StreamConnection implements FrameSink {
   readonly owner: ConnectionOwner;
   private readonly _decoder: FrameDecoder | null;
   private readonly _maxPendingBytes: number;
+  private readonly _highWaterMark: number;
   private readonly _messageTimeout: number;
   private _text = '';
   private _buffers: Buffer[] | null = null;
@@ -71,6 +72,7 @@ export class StreamConnection implements FrameSink {
     this.owner = owner;
     this._decoder = options.delimiter === null ? null : new FrameDecoder(options.delimiter, options.maxMessageSize, this);
     this._maxPendingBytes = options.maxPendingBytes;
+    this._highWaterMark = socket.writableHighWaterMark;
     this._messageTimeout = options.messageTimeout;
     (socket as SlottedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
@@ -101,10 +103,12 @@ export class StreamConnection implements FrameSink {
    */
   write(chunk: string | Buffer): boolean {
     if (this.closed) return false;
+    const batchBytes = this._batchBytes + chunk.length;
+    const queued = batchBytes + this.socket.writableLength;
     // Checked here, not only at flush: a synchronous loop that ignores our return value would
     // otherwise build an unbounded batch within one tick.
-    if (this._batchBytes + chunk.length + this.socket.writableLength > this._maxPendingBytes) {
-      this._pendingLimitPassed(this._batchBytes + chunk.length + this.socket.writableLength);
+    if (queued > this._maxPendingBytes) {
+      this._pendingLimitPassed(queued);
       return false;
     }
     if (typeof chunk === 'string' && this._buffers === null) {
@@ -118,12 +122,12 @@ export class StreamConnection implements FrameSink {
       buffers.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
     }
     // String length stands in for its UTF-8 size: exact for ASCII, never more than 3x off.
-    this._batchBytes += chunk.length;
+    this._batchBytes = batchBytes;
     if (!this._flushScheduled) {
       this._flushScheduled = true;
       process.nextTick(flushConnection, this);
     }
-    if (this._batchBytes + this.socket.writableLength < this.socket.writableHighWaterMark) return true;
+    if (queued < this._highWaterMark) return true;
     this._needDrain = true;
     return false;
   }
