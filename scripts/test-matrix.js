@@ -16,6 +16,7 @@
  * Bun never changes the exit status.
  *
  * Usage: node scripts/test-matrix.js [--only=18.0.0,22] [--no-bun] [--verbose]
+ *        node scripts/test-matrix.js --table   (markdown table of the last run, for the README)
  *   MATRIX_TIMEOUT_MS  per-runtime limit (default 15 minutes)
  *
  * Plain Node, no dependencies: it must itself run on the oldest runtime it tests.
@@ -195,10 +196,26 @@ function failureExcerpt(output, maxLines) {
   return lines.slice(from, from + maxLines).join('\n');
 }
 
+/**
+ * The README's "Supported runtimes" table, from a results file written by a matrix run.
+ * @param {{date: string, platform: string, results: Array<{label: string, version: string, summary: ReturnType<typeof parseJasmineSummary>, ms: number, ok: boolean, reason: string, bestEffort?: boolean}>}} last
+ */
+function markdownTable(last) {
+  const rows = ['| Runtime | Specs | Failures | Pending | Time | Result |', '| --- | ---: | ---: | ---: | ---: | --- |'];
+  for (const r of last.results) {
+    const s = r.summary;
+    const name = r.label === 'bun' ? `Bun ${r.version} (interop + examples, best-effort)` : `Node.js ${r.version}`;
+    rows.push(`| ${name} | ${s ? s.specs : '?'} | ${s ? s.failures : '?'} | ${s ? s.pending : '?'} | ${(r.ms / 1000).toFixed(1)} s | ${r.ok ? 'pass' : `fail: ${r.reason}`} |`);
+  }
+  rows.push('', `Last matrix run: ${last.date.slice(0, 10)}, ${last.platform}.`);
+  return rows.join('\n');
+}
+
 function parseArgs(argv) {
-  const opts = { only: null, bun: true, verbose: false };
+  const opts = { only: null, bun: true, verbose: false, table: false };
   for (const arg of argv) {
     if (arg === '--no-bun') opts.bun = false;
+    else if (arg === '--table') opts.table = true;
     else if (arg === '--verbose') opts.verbose = true;
     else if (arg.startsWith('--only=')) opts.only = arg.slice(7).split(',').filter(Boolean);
     else throw new Error(`unknown argument ${arg}`);
@@ -208,6 +225,10 @@ function parseArgs(argv) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.table) {
+    console.log(markdownTable(JSON.parse(fs.readFileSync(RESULTS, 'utf8'))));
+    return 0;
+  }
   const timeoutMs = Number(process.env.MATRIX_TIMEOUT_MS || 15 * 60 * 1000);
   if (!fs.existsSync(path.join(ROOT, 'build', 'spec'))) {
     throw new Error('build/spec is missing: run `npm run build && npm run build:spec` first');
@@ -268,7 +289,7 @@ async function main() {
   return results.some((r) => !r.bestEffort && !r.ok) ? 1 : 0;
 }
 
-module.exports = { parseJasmineSummary, verdict, formatLine, formatTotal, failureExcerpt, NODE_VERSIONS };
+module.exports = { parseJasmineSummary, verdict, formatLine, formatTotal, failureExcerpt, markdownTable, NODE_VERSIONS };
 
 if (require.main === module) {
   main().then(

@@ -21,6 +21,7 @@ interface MatrixRunner {
   formatLine(result: Result): string;
   formatTotal(results: Result[]): string;
   failureExcerpt(output: string, maxLines: number): string;
+  markdownTable(last: { date: string; platform: string; results: Result[] }): string;
   NODE_VERSIONS: string[];
 }
 
@@ -95,6 +96,25 @@ describe('test-matrix runner', () => {
       const excerpt = runner.failureExcerpt(log, 3);
       expect(excerpt).toBe('Failures:\n1) a spec\n  Message:');
     });
+  });
+
+  it('renders the README table from a results file, Bun marked best-effort', () => {
+    const table = runner.markdownTable({
+      date: '2026-11-25T08:00:00.000Z',
+      platform: 'linux-x64',
+      results: [
+        { label: 'node', version: '18.0.0', summary: { specs: 9, failures: 0, pending: 1, seconds: 1, incomplete: null }, ms: 1500, ok: true, reason: 'ok' },
+        { label: 'bun', version: '1.4.5', summary: null, ms: 0, ok: false, reason: 'no jasmine summary (exit 1)', bestEffort: true },
+      ],
+    });
+    expect(table.split('\n')).toEqual([
+      '| Runtime | Specs | Failures | Pending | Time | Result |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+      '| Node.js 18.0.0 | 9 | 0 | 1 | 1.5 s | pass |',
+      '| Bun 1.4.5 (interop + examples, best-effort) | ? | ? | ? | 0.0 s | fail: no jasmine summary (exit 1) |',
+      '',
+      'Last matrix run: 2026-11-25, linux-x64.',
+    ]);
   });
 
   it('covers every release line engines.node promises, floor included', () => {
