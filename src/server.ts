@@ -8,9 +8,11 @@
  * read `socket.id`, `socket.remoteAddress`, ...). UDP hands them the peer's
  * `{address, port}`, which `emit` takes back to reply.
  */
+import * as clusterModule from 'node:cluster';
 import type { RemoteInfo } from 'node:dgram';
 import { unlink } from 'node:fs/promises';
 import type { Server as NetServer, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { forEachFrame } from './codec/frame-decoder';
 import { decodeMessage, encodeMessage } from './codec/message';
 import { toRawBytes } from './codec/raw';
@@ -115,7 +117,9 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
     const listen = (): void => {
       if (this.#state !== State.starting) return;
       server.listen({ path, readableAll: config.readableAll, writableAll: config.writableAll }, () => {
-        this.#ownedPath = process.platform === 'win32' ? null : path;
+        // A cluster worker shares the primary's listening handle: the file is not its to remove
+        // (its siblings still serve on it; the primary's handle removes it when it closes).
+        this.#ownedPath = process.platform === 'win32' || isClusterWorker() ? null : path;
         this.#listening();
       });
     };
@@ -344,9 +348,26 @@ function serverOnError(this: NetServer, err: Error): void {
   owners.get(this)?.listenerFailed(err);
 }
 
-function serverOnTlsClientError(this: NetServer, err: Error): void {
+/**
+ * A TLS client failed before it was accepted. Node destroys a client whose certificate fails
+ * verification without saying why (the error is a bare ECONNRESET "socket hang up"); the
+ * reason is on the socket, so it becomes the published error's code.
+ */
+function serverOnTlsClientError(this: NetServer, err: Error, socket?: TLSSocket): void {
   const server = owners.get(this);
-  if (server !== undefined) server.publish('error', err);
+  if (server === undefined) return;
+  const reason: unknown = socket?.authorizationError;
+  if (typeof reason === 'string' && reason.length > 0) {
+    const refused = Object.assign(new Error(`TLS client refused: its certificate failed verification (${reason})`, { cause: err }), { code: reason });
+    server.publish('error', refused, socket);
+    return;
+  }
+  server.publish('error', err, socket);
+}
+
+/** True in a cluster worker. (`node:cluster` is CommonJS: without esModuleInterop its default import is undefined.) */
+function isClusterWorker(): boolean {
+  return (clusterModule as unknown as { isWorker?: boolean }).isWorker === true;
 }
 
 function toBytes(frame: string | Buffer): Buffer {

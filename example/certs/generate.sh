@@ -33,5 +33,8 @@ extendedKeyUsage=clientAuth"
 openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days "$DAYS" \
   -keyout untrusted.key -out untrusted.pem -subj "/CN=untrusted client"
 
+# Diffie-Hellman parameters for the basic-more-secure example (DSA-style generation is fast).
+openssl dhparam -dsaparam -out dhparam.pem 2048
+
 rm -f ca.srl
 echo "certificates written to $(pwd)"

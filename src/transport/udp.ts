@@ -34,6 +34,9 @@ export class UdpEndpoint {
   readonly socket: DgramSocket;
   readonly type: 'udp4' | 'udp6';
   readonly #owner: DatagramOwner;
+  /** Datagrams handed to `socket.send` whose callback has not run yet. */
+  #sending = 0;
+  #closing = false;
 
   constructor(type: 'udp4' | 'udp6', owner: DatagramOwner) {
     this.type = type;
@@ -59,8 +62,10 @@ export class UdpEndpoint {
       process.nextTick(() => this.#owner.onDatagramError(err));
       return;
     }
+    this.#sending++;
     this.socket.send(bytes, port, address, (err) => {
-      if (err === null || err === undefined) return;
+      if (--this.#sending === 0 && this.#closing) this.#closeNow();
+      if (err === null || err === undefined || this.#closing) return;
       const code = (err as NodeJS.ErrnoException).code;
       this.#owner.onDatagramError(code === 'EMSGSIZE'
         ? new IpcError('ERR_IPC_DATAGRAM_TOO_LARGE', `The system refused a ${bytes.length} byte datagram (EMSGSIZE)`, { cause: err })
@@ -68,7 +73,17 @@ export class UdpEndpoint {
     });
   }
 
+  /**
+   * Closes once every datagram already sent has left: dgram sends after an address lookup
+   * (a tick later), and closing first would silently drop a reply emitted just before stop().
+   * Nothing received meanwhile is delivered.
+   */
   close(): void {
+    this.#closing = true;
+    if (this.#sending === 0) this.#closeNow();
+  }
+
+  #closeNow(): void {
     try {
       this.socket.close();
     } catch {
@@ -78,11 +93,13 @@ export class UdpEndpoint {
 
   /** @internal */
   receive(bytes: Buffer, from: RemoteInfo): void {
+    if (this.#closing) return;
     this.#owner.onDatagram(bytes, from);
   }
 
   /** @internal */
   fault(err: Error): void {
+    if (this.#closing) return;
     this.#owner.onDatagramError(err);
   }
 }

@@ -1,0 +1,41 @@
+'use strict';
+// TLS on localhost only, the client verifying the server: the client sends three messages, prints the replies, then disconnects.
+// Run both ends with `npm run example -- TLSSocket/basic-local-only` (after `npm run build`), or each by hand.
+const ipc = require('../../..'); // node-ipc-ts: the package root, built into dist/
+const { join } = require('node:path');
+const { certs, port, deadline } = require('../../settings');
+
+deadline('client');
+ipc.config.id = 'hello';
+ipc.config.silent = true;
+ipc.config.retry = 200;
+ipc.config.maxRetries = 10;
+ipc.config.networkHost = 'localhost';
+ipc.config.networkPort = port();
+// The client checks the server's certificate against the CA that issued it; the
+// certificate names localhost, 127.0.0.1 and ::1.
+ipc.config.tls = {
+  trustedConnections: join(certs, 'ca.pem'),
+  rejectUnauthorized: true,
+};
+
+const COUNT = 3;
+let replies = 0;
+
+ipc.connectToNet('world', () => {
+  const world = ipc.of.world;
+  world.on('connect', () => {
+    console.log('client connected to world');
+    for (let i = 1; i <= COUNT; i++) {
+      const message = { id: ipc.config.id, message: `hello #${i}` };
+      console.log(`client sends app.message ${JSON.stringify(message)}`);
+      world.emit('app.message', message);
+    }
+  });
+  world.on('app.message', (data) => {
+    console.log(`client got app.message ${JSON.stringify(data)}`);
+    if (++replies === COUNT) ipc.disconnect('world');
+  });
+  world.on('error', (err) => console.log(`client error ${err.code}: ${err.message}`));
+  world.on('destroy', () => console.log(`client done after ${replies} replies`));
+});

@@ -1,0 +1,40 @@
+'use strict';
+// TLS with a verified server, DH parameters and TLS 1.2 at least: the client sends three messages, prints the replies, then disconnects.
+// Run both ends with `npm run example -- TLSSocket/basic-more-secure` (after `npm run build`), or each by hand.
+const ipc = require('../../..'); // node-ipc-ts: the package root, built into dist/
+const { join } = require('node:path');
+const { certs, port, deadline } = require('../../settings');
+
+deadline('client');
+ipc.config.id = 'hello';
+ipc.config.silent = true;
+ipc.config.retry = 200;
+ipc.config.maxRetries = 10;
+ipc.config.networkPort = port();
+// The client only talks to a server whose certificate was issued by a trusted CA.
+ipc.config.tls = {
+  trustedConnections: [join(certs, 'ca.pem')],
+  rejectUnauthorized: true,
+  minVersion: 'TLSv1.2',
+};
+
+const COUNT = 3;
+let replies = 0;
+
+ipc.connectToNet('world', () => {
+  const world = ipc.of.world;
+  world.on('connect', () => {
+    console.log('client connected to world');
+    for (let i = 1; i <= COUNT; i++) {
+      const message = { id: ipc.config.id, message: `hello #${i}` };
+      console.log(`client sends app.message ${JSON.stringify(message)}`);
+      world.emit('app.message', message);
+    }
+  });
+  world.on('app.message', (data) => {
+    console.log(`client got app.message ${JSON.stringify(data)}`);
+    if (++replies === COUNT) ipc.disconnect('world');
+  });
+  world.on('error', (err) => console.log(`client error ${err.code}: ${err.message}`));
+  world.on('destroy', () => console.log(`client done after ${replies} replies`));
+});

@@ -1,0 +1,41 @@
+'use strict';
+// Mutual TLS: server and client both verified: the server.
+// Run both ends with `npm run example -- TLSSocket/basic-most-secure` (after `npm run build`), or each by hand.
+const ipc = require('../../..'); // node-ipc-ts: the package root, built into dist/
+const { join } = require('node:path');
+const { certs, port, deadline } = require('../../settings');
+
+deadline('server');
+ipc.config.id = 'world';
+ipc.config.silent = true;
+ipc.config.networkPort = port();
+// Mutual TLS: the server also asks every client for a certificate issued by the CA it
+// trusts, and refuses clients without one.
+ipc.config.tls = {
+  private: join(certs, 'server.key'),
+  public: join(certs, 'server.pem'),
+  dhparam: join(certs, 'dhparam.pem'),
+  trustedConnections: [join(certs, 'ca.pem')],
+  requestCert: true,
+  rejectUnauthorized: true,
+  minVersion: 'TLSv1.2',
+};
+
+ipc.serveNet(() => {
+  console.log(`server listening on ${ipc.server.path}:${ipc.server.port}`);
+  ipc.server.on('connect', (socket) => {
+    const peer = socket.getPeerCertificate();
+    console.log(`server: client certificate "${peer.subject.CN}", authorized: ${socket.authorized}`);
+  });
+  ipc.server.on('app.message', (data, socket) => {
+    console.log(`server got app.message ${JSON.stringify(data)}`);
+    ipc.server.emit(socket, 'app.message', { id: ipc.config.id, message: `${data.message} world!` });
+  });
+  // The client sent its id with each message, so the server knows who left.
+  ipc.server.on('socket.disconnected', (socket, id) => {
+    console.log(`server: client ${id} disconnected, stopping`);
+    ipc.server.stop();
+  });
+});
+ipc.server.on('error', (err) => console.log(`server error ${err.code}: ${err.message}`));
+ipc.server.start();

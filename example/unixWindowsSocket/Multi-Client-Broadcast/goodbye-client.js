@@ -1,0 +1,29 @@
+'use strict';
+// Two clients on a Unix socket: the "goodbye" client says hello, prints three broadcasts, then leaves.
+// Run both ends with `npm run example -- unixWindowsSocket/Multi-Client-Broadcast` (after `npm run build`), or each by hand.
+const ipc = require('../../..'); // node-ipc-ts: the package root, built into dist/
+const { socketRoot, deadline } = require('../../settings');
+
+deadline('goodbye-client');
+ipc.config.id = 'goodbye';
+ipc.config.silent = true;
+ipc.config.retry = 200;
+ipc.config.maxRetries = 10;
+ipc.config.socketRoot = socketRoot();
+
+const ROUNDS = 3;
+let rounds = 0;
+
+ipc.connectTo('world', () => {
+  const world = ipc.of.world;
+  world.on('connect', () => {
+    console.log('goodbye-client connected to world');
+    world.emit('app.hello', { id: ipc.config.id });
+  });
+  world.on('app.news', (data) => {
+    console.log(`goodbye-client got app.news ${JSON.stringify(data)}`);
+    if (++rounds === ROUNDS) ipc.disconnect('world');
+  });
+  world.on('error', (err) => console.log(`goodbye-client error ${err.code}: ${err.message}`));
+  world.on('destroy', () => console.log(`goodbye-client done after ${rounds} broadcasts`));
+});
