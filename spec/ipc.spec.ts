@@ -74,7 +74,7 @@ describe('ipc.serve / ipc.serveNet', () => {
     ipc.config.id = 'me';
   });
 
-  const server = (): Server => ipc.server as Server;
+  const server = (): Server => ipc.server;
 
   it('serve() defaults the path to socketRoot + appspace + id and listens only on start()', () => {
     ipc.serve();
@@ -82,6 +82,15 @@ describe('ipc.serve / ipc.serveNet', () => {
     expect(server().path).toBe('/tmp/app.me');
     expect(server().port).toBe(false);
     expect(server().server).toBe(false);
+  });
+
+  it('serve(null) and serve(null, callback) default the path as node-ipc did (no TypeError)', () => {
+    const cb = jasmine.createSpy('cb');
+    ipc.serve(null);
+    expect(server().path).toBe('/tmp/app.me');
+    ipc.serve(null as unknown as string, cb);
+    expect(server().path).toBe('/tmp/app.me');
+    expect(server().listenerCount('start')).toBe(1);
   });
 
   it('serve(callback) and serve(path, callback) run the callback on start', async () => {
@@ -267,7 +276,7 @@ describe('instances', () => {
     (ipc as unknown as { serve: unknown }).serve = 'broken';
     expect(ipc.serve).toBe(originalServe);
     serve('/tmp/detached.sock');
-    expect((ipc.server as Server).path).toBe('/tmp/detached.sock');
+    expect(ipc.server.path).toBe('/tmp/detached.sock');
     connectTo('d', '/tmp/none-here.sock');
     expect(ipc.of.d).toBeDefined();
     expect(Object.keys(ipc)).toEqual(jasmine.arrayWithExactContents(['config', 'of', 'server']));

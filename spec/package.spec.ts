@@ -19,7 +19,7 @@ describe('the package entry', () => {
     expect(typeof ipc.serve).toBe('function');
     expect(ipc.config.appspace).toBe('app.');
     expect(ipc.of).toEqual({});
-    expect(ipc.server).toBe(false);
+    expect(ipc.server as unknown).toBe(false);
   });
 
   it('also carries .default, .IPCModule and .IPC (v10 style)', () => {

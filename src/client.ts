@@ -8,14 +8,15 @@
  * `stopRetrying: true` ends it). A successful connect restores the full budget. When retrying
  * ends the client publishes `disconnect` then `destroy`.
  *
- * Messages emitted while no socket exists (between retries) are kept and sent, in order,
- * when the next connection opens; node-ipc wrote them into a dead socket.
+ * Messages emitted while no connection is open (dialling, between retries) are kept and
+ * sent, in order, when the next connection opens; node-ipc wrote them into a dead socket.
  */
 import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
 import { toRawBytes } from './codec/raw';
 import { retryBudget, toSocketPath, type IpcConfig } from './config';
 import { IpcError, assertId } from './errors';
+import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
 import { SendQueue } from './queue';
@@ -23,10 +24,29 @@ import { dialPath, dialTcp } from './transport/net';
 import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
 import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport/tls';
 
-/** Where a client connects: a socket path, or a host and port. */
-export type ClientTarget = { path: string; port?: undefined } | { host: string; port: number };
+/** Bytes kept offline past which `emit` returns false (a socket's default high-water mark). */
+const OFFLINE_HIGH_WATER_MARK = 16384;
 
-export class Client extends EventHub implements ConnectionOwner {
+/** Where a client connects: a socket path, or a host and port. */
+export type ClientTarget =
+  | {
+    /** Unix socket path (Windows: mapped to a named pipe). */
+    path: string;
+    /** Absent for a socket path. */
+    port?: undefined;
+  }
+  | {
+    /** TCP/TLS host name or address. */
+    host: string;
+    /** TCP/TLS port. */
+    port: number;
+  };
+
+/**
+ * A client connection, `ipc.of[id]`. `E` is the optional event map (see README "Typed
+ * events"); the default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
+ */
+export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListeners<E>> implements ConnectionOwner {
   /** The id this client was registered under in `ipc.of`. */
   id: string;
   /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
@@ -47,10 +67,14 @@ export class Client extends EventHub implements ConnectionOwner {
   readonly queue = new SendQueue();
 
   #connection: StreamConnection | null = null;
+  /** True once #connection is connected (TLS: handshake done); frames wait offline before. */
+  #open = false;
   #retryTimer: NodeJS.Timeout | null = null;
   /** Frames emitted while no socket existed, sent when the next one opens. */
   #offline: Array<string | Buffer> = [];
   #offlineBytes = 0;
+  /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
+  #offlineOverflow = false;
   #destroyed = false;
   #tlsOptions: ResolvedTlsOptions | undefined;
 
@@ -116,12 +140,7 @@ export class Client extends EventHub implements ConnectionOwner {
       readyEvent,
     });
     this.#connection = connection;
-    // The socket buffers writes while it connects, so what waited offline goes in now.
-    const offline = this.#offline;
-    this.#offline = [];
-    this.#offlineBytes = 0;
-    for (const frame of offline) connection.write(frame);
-    if (config.sync) this.queue.resume(this);
+    this.#open = false;
   }
 
   /**
@@ -129,7 +148,10 @@ export class Client extends EventHub implements ConnectionOwner {
    * strings (in `config.encoding`), Buffers, typed arrays or byte arrays.
    * Returns false when the caller should wait for `drain` before sending more.
    */
-  emit(type: unknown, ...rest: unknown[]): boolean {
+  emit<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
+  /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of every argument. */
+  emit(...raw: RawArgs<E>): boolean;
+  emit(type?: unknown, ...rest: unknown[]): boolean {
     const config = this.config;
     let frame: string | Buffer;
     if (config.rawBuffer) {
@@ -151,10 +173,22 @@ export class Client extends EventHub implements ConnectionOwner {
   /** @internal Writes one frame now (or keeps it until a socket exists). */
   send(frame: string | Buffer): boolean {
     const connection = this.#connection;
-    if (connection !== null && !connection.closed) return connection.write(frame);
+    if (connection !== null && this.#open && !connection.closed) return connection.write(frame);
+    // Kept until a connection OPENS: one written to a socket still dialling is lost when the
+    // dial fails (a server down for several retries).
+    if (this.#offlineBytes + frame.length > this.config.maxPendingBytes) {
+      // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
+      if (!this.#offlineOverflow) {
+        this.#offlineOverflow = true;
+        const err = new IpcError('ERR_IPC_PENDING_LIMIT',
+          `${this.#offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
+        process.nextTick(() => this.publish('error', err));
+      }
+      return false;
+    }
     this.#offline.push(frame);
     this.#offlineBytes += frame.length;
-    return this.#offlineBytes < 16384;
+    return this.#offlineBytes < OFFLINE_HIGH_WATER_MARK;
   }
 
   /** @internal Called by `ipc.disconnect(id)`: no more retries, socket closed. */
@@ -173,13 +207,29 @@ export class Client extends EventHub implements ConnectionOwner {
     }
   }
 
+  /** @internal StreamConnection hook: the socket is open (TLS: handshake done); publishes `connect`. */
   onConnectionOpen(conn: StreamConnection): void {
     if (conn !== this.#connection) return;
+    this.#open = true;
     this.retriesRemaining = retryBudget(this.config);
+    this.#offlineOverflow = false;
+    const offline = this.#offline;
+    const offlineWasFull = this.#offlineBytes >= OFFLINE_HIGH_WATER_MARK;
+    this.#offline = [];
+    this.#offlineBytes = 0;
+    let writable = true;
+    for (const frame of offline) writable = conn.write(frame);
+    // Sync mode keeps at most one frame offline: the one in flight, which goes out now. With
+    // none, the one in flight went out on the lost connection and is not sent twice.
+    if (this.config.sync && offline.length === 0) this.queue.resume(this);
     if (!this.config.silent) this.log('connected to', this.id);
     this.publish('connect');
+    // emit() returned false while offline: the caller waits for drain (the connection sends
+    // it itself when its own write returned false).
+    if (offlineWasFull && writable) this.publish('drain');
   }
 
+  /** @internal StreamConnection hook: one received frame; decoded and published under its type. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
     if (conn !== this.#connection) return;
     if (this.config.rawBuffer) {
@@ -195,23 +245,28 @@ export class Client extends EventHub implements ConnectionOwner {
     this.dispatchMessage(message.type, message.data, undefined, 1);
   }
 
+  /** @internal StreamConnection hook: a read burst ended; in `sync` mode the next queued message may go. */
   onConnectionReadEnd(conn: StreamConnection): void {
     if (conn === this.#connection && this.config.sync) this.queue.next(this);
   }
 
+  /** @internal StreamConnection hook: the write buffer drained; publishes `drain`. */
   onConnectionDrain(conn: StreamConnection): void {
     if (conn === this.#connection) this.publish('drain');
   }
 
+  /** @internal StreamConnection hook: a socket or decoder fault; publishes `error`. */
   onConnectionError(conn: StreamConnection, err: Error): void {
     if (conn !== this.#connection) return;
     if (!this.config.silent) this.log('error:', err);
     this.publish('error', err);
   }
 
+  /** @internal StreamConnection hook: the socket closed; schedules a retry or gives up. */
   onConnectionClose(conn: StreamConnection): void {
     if (conn !== this.#connection) return; // a replaced socket's late close (BEHAVIOUR.md)
     this.#connection = null;
+    this.#open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
     if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {

@@ -6,18 +6,21 @@ import { hostname } from 'node:os';
 import type { LookupFunction } from 'node:net';
 import type { TlsConfig } from './transport/tls';
 
-/** Options a client connection is made through (`config.interface`; README spelling `interfaces`). */
+/**
+ * Options a client connection is made through (`config.interface`; README spelling
+ * `interfaces`). Every key is optional: `false` or absent means "let the OS choose".
+ */
 export interface InterfaceConfig {
   /** Local address the client binds before connecting. Default `false` (let the OS choose). */
-  localAddress: string | false;
-  /** Local port the client binds before connecting. Default `false`. */
-  localPort: number | false;
+  localAddress?: string | false | undefined;
+  /** Local port the client binds before connecting. Default `false` (let the OS choose). */
+  localPort?: number | false | undefined;
   /** IP family for the host lookup (4 or 6). Default `false` (either). */
-  family: 4 | 6 | 0 | false;
-  /** `dns.lookup` hints. Default `false`. */
-  hints: number | false;
-  /** A custom lookup function. Default `false` (dns.lookup). */
-  lookup: LookupFunction | false;
+  family?: 4 | 6 | 0 | false | undefined;
+  /** `dns.lookup` hints. Default `false` (none). */
+  hints?: number | false | undefined;
+  /** A custom lookup function. Default `false` (`dns.lookup`). */
+  lookup?: LookupFunction | false | undefined;
 }
 
 /** The configuration of one IPC instance. Clients and servers read it when they act. */
@@ -58,8 +61,11 @@ export interface IpcConfig {
   maxConnections: number;
   /** Milliseconds a client waits before reconnecting. Default `500`. */
   retry: number;
-  /** Reconnect attempts after each drop; `Infinity` or `false` retry forever, `0` never. Default `Infinity`. */
-  maxRetries: number | false;
+  /**
+   * Reconnect attempts after each drop; `Infinity` or `false` retry forever, `0` never
+   * (`true` counts as 1, as in node-ipc). Default `Infinity`.
+   */
+  maxRetries: number | boolean;
   /** `true` stops reconnecting now; a number caps the attempts like `maxRetries`. Default `false`. */
   stopRetrying: boolean | number;
   /** Remove a stale Unix socket file before listening (set `false` for cluster workers). Default `true`. */

@@ -30,10 +30,16 @@ export type IpcErrorCode =
 
 /** A runtime fault reported through an `error` event. */
 export class IpcError extends Error {
+  /** Always `'IpcError'`, so `err.name` tells it from Node's system errors. */
   override readonly name = 'IpcError';
+  /** The stable code: match on it, never on the message (codes are API, messages are not). */
   readonly code: IpcErrorCode;
 
-  constructor(code: IpcErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Made by the library; `options.cause` carries the underlying system error, if any. */
+  constructor(code: IpcErrorCode, message: string, options?: {
+    /** The underlying error (as `Error.cause`). */
+    cause?: unknown;
+  }) {
     super(message);
     this.code = code;
     // Assigned by hand: `Error(message, {cause})` is ES2022 and we promise Node 18 typings.

@@ -10,10 +10,10 @@
  * or removes listeners does not disturb the dispatch in progress.
  */
 import { invalidArgument } from './errors';
+import type { AnyListener, AnyListeners } from './event-map';
 
 /** Any listener: node-ipc handlers are untyped by default. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners receive whatever the peer sent
-export type Listener = (...args: any[]) => void;
+export type Listener = AnyListener;
 
 interface Entry {
   readonly fn: Listener;
@@ -22,20 +22,27 @@ interface Entry {
 
 const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
-export class EventHub {
+/**
+ * Local listeners of a client or server. `L` maps event types to handler types (see
+ * `event-map.ts`); the default accepts any name and any handler.
+ */
+export class EventHub<L extends object = AnyListeners> {
   readonly #listeners = new Map<string, readonly Entry[]>();
 
   /** Adds `handler` for `type`; `'*'` receives every event as `(type, ...args)`. */
+  on<K extends keyof L & string>(type: K, handler: L[K]): this;
   on(type: string, handler: Listener): this {
     return this.#add(type, handler, false);
   }
 
   /** Like {@link on}, removed after its first call. */
+  once<K extends keyof L & string>(type: K, handler: L[K]): this;
   once(type: string, handler: Listener): this {
     return this.#add(type, handler, true);
   }
 
   /** Removes `handler` from `type`; `off(type, '*')` removes every handler of `type`. */
+  off<K extends keyof L & string>(type: K, handler: L[K] | '*'): this;
   off(type: string, handler: Listener | '*'): this {
     if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     const entries = this.#listeners.get(type);
@@ -53,6 +60,7 @@ export class EventHub {
 
   /** How many handlers `type` has (`'*'` counts the catch-all ones). */
   listenerCount(type: string): number {
+    if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     return (this.#listeners.get(type) ?? NO_ENTRIES).length;
   }
 
@@ -66,6 +74,7 @@ export class EventHub {
    * SENDS to the peer instead.
    */
   publish(type: string, ...args: unknown[]): this {
+    if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     const entries = this.#listeners.get(type);
     if (entries !== undefined) this.#call(type, entries, args);
     const catchAll = this.#listeners.get('*');
@@ -74,13 +83,15 @@ export class EventHub {
   }
 
   /** Alias of {@link on}, as in event-pubsub. */
+  subscribe<K extends keyof L & string>(type: K, handler: L[K]): this;
   subscribe(type: string, handler: Listener): this {
-    return this.on(type, handler);
+    return (this as EventHub).on(type, handler) as this;
   }
 
   /** Alias of {@link off}, as in event-pubsub. */
+  unSubscribe<K extends keyof L & string>(type: K, handler: L[K] | '*'): this;
   unSubscribe(type: string, handler: Listener | '*'): this {
-    return this.off(type, handler);
+    return (this as EventHub).off(type, handler) as this;
   }
 
   /** Alias of {@link publish}, as in event-pubsub. */

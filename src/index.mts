@@ -4,7 +4,28 @@
  */
 import ipc from './index.js';
 
+import type { AnyEvents, EventMap } from './event-map.js';
+import type { IPCModule as IPCModuleClass, IPC as IPCClass } from './ipc.js';
+import type { Client as ClientClass } from './client.js';
+import type { Server as ServerClass } from './server.js';
+import type { IpcError as IpcErrorClass } from './errors.js';
+
+/** The class of the default export: `new IPCModule()` (or `new IPCModule<Events>()`) makes an independent instance. */
 export const { IPCModule, IpcError, Client, Server } = ipc;
+/** The base class of every instance (node-ipc's `ipc.IPC`). */
 export const IPC = ipc.IPC;
-export type { Config, Interface, Tls, IpcClient, IpcServer, Socket, Target, Peer, ErrorCode, Handler, UdpType } from './index.js';
+/** An instance of {@link IPCModule}; `E` is an optional event map. */
+export type IPCModule<E extends EventMap = AnyEvents> = IPCModuleClass<E>;
+/** An instance of {@link IPC}; `E` is an optional event map. */
+export type IPC<E extends EventMap = AnyEvents> = IPCClass<E>;
+/** A client (`ipc.of[id]`); `E` is an optional event map. */
+export type Client<E extends EventMap = AnyEvents> = ClientClass<E>;
+/** The server (`ipc.server`); `E` is an optional event map. */
+export type Server<E extends EventMap = AnyEvents> = ServerClass<E>;
+/** A runtime fault published as an `error` event, with a stable `code`. */
+export type IpcError = IpcErrorClass;
+export type {
+  Config, Interface, Tls, IpcClient, IpcServer, Socket, Source, Target, UdpDestination, Peer, ErrorCode, Handler, UdpType,
+  Events, EventMapLike, ClientBuiltins, ServerBuiltins, ClientHandlers, ServerHandlers,
+} from './index.js';
 export default ipc;

@@ -7,8 +7,12 @@
 import { Client } from './client';
 import type { IpcConfig, InterfaceConfig } from './config';
 import { IpcError, type IpcErrorCode } from './errors';
+import type {
+  AnyEvents, ClientBuiltinListeners, ClientListeners, EmitTarget, EventMap, MessageSource, ServerBuiltinListeners,
+  ServerListeners, ServerSocket, UdpTarget,
+} from './event-map';
 import { type IPC as IPCClass, IPCModule as IPCModuleClass, type Callback, type UDPType } from './ipc';
-import { Server, type EmitTarget, type ServerSocket } from './server';
+import { Server } from './server';
 import type { TlsConfig } from './transport/tls';
 import type { UdpPeer } from './transport/udp';
 
@@ -34,24 +38,56 @@ Object.defineProperties(ipc, {
   Client: { value: Client },
   Server: { value: Server },
 });
+/** The package's export: THE singleton IPC instance, plus the classes and `default`. */
 const entry = ipc as Entry;
 
+/** The package's public types, merged with the singleton for `export =` (`import type { Config } from 'node-ipc-ts'`). */
 // eslint-disable-next-line @typescript-eslint/no-namespace -- type-only namespace merged with the value, for `export =`
 namespace entry {
+  /** `ipc.config`: every node-ipc key plus this library's limits, each with its default. */
   export type Config = IpcConfig;
+  /** `ipc.config.interface` (alias `interfaces`): how a client connection is made. */
   export type Interface = InterfaceConfig;
+  /** `ipc.config.tls`: node's `tls` options plus node-ipc's file-path keys. */
   export type Tls = TlsConfig;
-  export type IPC = IPCClass;
-  export type IPCModule = IPCModuleClass;
-  export type IpcClient = Client;
-  export type IpcServer = Server;
+  /** The base class of every instance (`new ipc.IPC<Events>()`); `E` is an optional event map. */
+  export type IPC<E extends EventMap = AnyEvents> = IPCClass<E>;
+  /** The class of the default export (`new IPCModule<Events>()`); `E` is an optional event map. */
+  export type IPCModule<E extends EventMap = AnyEvents> = IPCModuleClass<E>;
+  /** A client, `ipc.of[id]`; `E` is an optional event map. */
+  export type IpcClient<E extends EventMap = AnyEvents> = Client<E>;
+  /** The server, `ipc.server`; `E` is an optional event map. */
+  export type IpcServer<E extends EventMap = AnyEvents> = Server<E>;
+  /** A connected client socket as server handlers get it (`net.Socket` plus the announced `id`). */
   export type Socket = ServerSocket;
+  /** Where a server message came from: a {@link Socket}, or a UDP {@link Peer}. */
+  export type Source = MessageSource;
+  /** The first argument of `server.emit`: a {@link Socket} or a UDP `{address, port}`. */
   export type Target = EmitTarget;
+  /** A UDP destination `{address, port}` for `server.emit`. */
+  export type UdpDestination = UdpTarget;
+  /** A UDP peer as server handlers get it. */
   export type Peer = UdpPeer;
+  /** The stable `code` of an {@link IpcError}. */
   export type ErrorCode = IpcErrorCode;
+  /** A runtime fault published as an `error` event. */
   export type Error = IpcError;
+  /** The callback of `connectTo`, `connectToNet`, `serve` and `serveNet`. */
   export type Handler = Callback;
+  /** `'udp4' | 'udp6'`, as `serveNet` takes it. */
   export type UdpType = UDPType;
+  /** The untyped default event map: any name, `any` payload. */
+  export type Events = AnyEvents;
+  /** What an event map may be: message type -> payload type. */
+  export type EventMapLike = EventMap;
+  /** Handler types of a client's built-in events (`connect`, `error`, ...). */
+  export type ClientBuiltins = ClientBuiltinListeners;
+  /** Handler types of a server's built-in events (`start`, `socket.disconnected`, ...). */
+  export type ServerBuiltins = ServerBuiltinListeners;
+  /** Handler types of a client for event map `E`. */
+  export type ClientHandlers<E extends EventMap = AnyEvents> = ClientListeners<E>;
+  /** Handler types of a server for event map `E`. */
+  export type ServerHandlers<E extends EventMap = AnyEvents> = ServerListeners<E>;
 }
 
 export = entry;

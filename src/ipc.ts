@@ -5,23 +5,35 @@
 import { Client } from './client';
 import { defaultConfig, type IpcConfig } from './config';
 import { assertId, assertOptionalFunction, invalidArgument } from './errors';
+import type { AnyEvents, EventMap } from './event-map';
 import { writeLog } from './log';
 import { Server } from './server';
 
-/** Called once a client is registered (`connectTo`) or the server started (`serve`). */
+/**
+ * Called once a client is registered (`connectTo`, with the IPC instance) or the server
+ * started (`serve`). Why `any` arguments: node-ipc passed different ones per call site.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- node-ipc callbacks get varying arguments
 export type Callback = (...args: any[]) => void;
 
-/** UDP server types. */
+/** The UDP server types `serveNet` takes. Default: none (a TCP or TLS server). */
 export type UDPType = 'udp4' | 'udp6';
 
-export class IPC {
-  /** This instance's configuration; clients and servers made later read it. */
+/**
+ * An IPC instance: its own config, clients and server. `E` is an optional event map
+ * (`new IPCModule<{ ping: { n: number } }>()`) that types `of[id]` and `server`; the
+ * default `AnyEvents` keeps the `@types/node-ipc` style of `any` payloads.
+ */
+export class IPC<E extends EventMap = AnyEvents> {
+  /** This instance's configuration; clients and servers made later read it. Defaults: see {@link IpcConfig}. */
   config: IpcConfig = defaultConfig();
-  /** Clients by id, as registered by `connectTo` / `connectToNet`. */
-  of: Record<string, Client> = Object.create(null) as Record<string, Client>;
-  /** The server made by `serve` / `serveNet`, or `false` before. */
-  server: Server | false = false;
+  /** Clients by id, as registered by `connectTo` / `connectToNet`. A missing id is `undefined` at run time. */
+  of: Record<string, Client<E>> = Object.create(null) as Record<string, Client<E>>;
+  /**
+   * The server made by `serve` / `serveNet`. It is `false` until one of them runs; typed as
+   * a `Server` (as `@types/node-ipc` did) so handlers can be attached without a check.
+   */
+  server: Server<E> = false as unknown as Server<E>;
 
   /**
    * Logs its arguments joined by a space (objects through `util.inspect` with
@@ -37,7 +49,7 @@ export class IPC {
    * callback runs, so the callback can attach handlers.
    */
   connectTo(id: string, callback?: Callback): void;
-  connectTo(id: string, path: string, callback?: Callback): void;
+  connectTo(id: string, path?: string, callback?: Callback): void;
   connectTo(id: string, path?: string | Callback, callback?: Callback): void {
     assertId('id', id);
     if (typeof path === 'function') {
@@ -56,9 +68,8 @@ export class IPC {
    * `host` defaults to `config.networkHost`, `port` to `config.networkPort`.
    */
   connectToNet(id: string, callback?: Callback): void;
-  connectToNet(id: string, port: number, callback?: Callback): void;
-  connectToNet(id: string, host: string, callback?: Callback): void;
-  connectToNet(id: string, host: string, port: number, callback?: Callback): void;
+  connectToNet(id: string, hostOrPort: string | number, callback?: Callback): void;
+  connectToNet(id: string, host?: string, port?: number, callback?: Callback): void;
   connectToNet(id: string, host?: string | number | Callback, port?: number | Callback, callback?: Callback): void {
     assertId('id', id);
     if (typeof host === 'number') {
@@ -100,9 +111,11 @@ export class IPC {
    * `config.socketRoot + config.appspace + config.id`. Nothing listens before
    * `ipc.server.start()`; `callback` runs on `start`.
    */
-  serve(callback?: Callback): void;
+  serve(callback?: Callback | null): void;
   serve(path: string, callback?: Callback): void;
-  serve(path?: string | Callback, callback?: Callback): void {
+  serve(path?: string | Callback | null, callback?: Callback): void {
+    // node-ipc treated any falsy path (null included) as "use the default".
+    if (path === null) path = undefined;
     if (typeof path === 'function') {
       callback = path;
       path = undefined;
@@ -110,7 +123,7 @@ export class IPC {
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
     const socketPath = path || this.config.socketRoot + this.config.appspace + this.config.id;
-    this.#replaceServer(new Server(socketPath, this.config, this.log), callback);
+    this.#replaceServer(new Server<E>(socketPath, this.config, this.log), callback);
   }
 
   /**
@@ -119,15 +132,17 @@ export class IPC {
    * `(host, port, cb)`, `(host, port, 'udp6', cb)`, ... `host` defaults to
    * `config.networkHost`, `port` to `config.networkPort`; port 0 lets the OS choose.
    */
-  serveNet(callback?: Callback): void;
+  serveNet(callbackOrPort?: Callback | number): void;
   serveNet(UDPType: UDPType, callback?: Callback): void;
   serveNet(port: number, callback?: Callback): void;
   serveNet(port: number, UDPType: UDPType, callback?: Callback): void;
   serveNet(host: string, port: number, callback?: Callback): void;
-  serveNet(host: string, port: number, UDPType: UDPType, callback?: Callback): void;
+  serveNet(host?: string, port?: number, UDPType?: UDPType, callback?: Callback): void;
   serveNet(host?: string | number | Callback, port?: number | string | Callback, UDPType?: string | Callback, callback?: Callback): void {
     const args: unknown[] = [host, port, UDPType, callback];
     while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+    // Four arguments: the last can only be the callback, whatever it is.
+    if (args.length === 4 && typeof args[3] !== 'function') throw invalidArgument('callback', 'a function', args[3]);
     let cb: Callback | undefined;
     if (typeof args[args.length - 1] === 'function') cb = args.pop() as Callback;
     let udp: UDPType | undefined;
@@ -149,7 +164,7 @@ export class IPC {
     if (p !== undefined && p !== false && !isPort(p)) throw invalidArgument('port', 'an integer from 0 to 65535', p);
     assertOptionalFunction('callback', cb);
     const chosenPort = typeof p === 'number' ? p : this.config.networkPort;
-    const server = new Server((h as string | undefined) || this.config.networkHost, this.config, this.log, chosenPort);
+    const server = new Server<E>((h as string | undefined) || this.config.networkHost, this.config, this.log, chosenPort);
     if (udp !== undefined) server[udp] = true;
     this.#replaceServer(server, cb);
   }
@@ -164,14 +179,14 @@ export class IPC {
       }
       existing.disconnectNow();
     }
-    const client = new Client(this.config, this.log, id, target);
+    const client = new Client<E>(this.config, this.log, id, target);
     this.of[id] = client;
     client.connect();
     callback?.(this);
   }
 
-  #replaceServer(server: Server, callback: Callback | undefined): void {
-    if (callback !== undefined) server.on('start', callback);
+  #replaceServer(server: Server<E>, callback: Callback | undefined): void {
+    if (callback !== undefined) (server as Server).on('start', callback);
     this.server = server;
   }
 }
@@ -210,9 +225,12 @@ for (const name of ['log', 'connectTo', 'connectToNet', 'disconnect', 'serve', '
   });
 }
 
-/** The class of the default export; `new IPCModule()` makes an independent instance. */
-export class IPCModule extends IPC {
-  /** The base class, as node-ipc exposes it on every instance (`new ipc.IPC()`). */
+/**
+ * The class of the default export; `new IPCModule()` makes an independent instance,
+ * `new IPCModule<Events>()` a typed one.
+ */
+export class IPCModule<E extends EventMap = AnyEvents> extends IPC<E> {
+  /** The base class, as node-ipc exposes it on every instance (`new ipc.IPC()`, `new ipc.IPC<Events>()`). */
   get IPC(): typeof IPC {
     return IPC;
   }

@@ -18,6 +18,7 @@ import { decodeMessage, encodeMessage } from './codec/message';
 import { toRawBytes } from './codec/raw';
 import { toSocketPath, type IpcConfig } from './config';
 import { IpcError, invalidArgument } from './errors';
+import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
 import { clearStaleSocket, createStreamServer } from './transport/net';
@@ -25,16 +26,16 @@ import { StreamConnection, type ConnectionOptions, type ConnectionOwner } from '
 import { createTlsServer, resolveTlsServerOptions } from './transport/tls';
 import { UdpEndpoint, type DatagramOwner, type UdpPeer } from './transport/udp';
 
-/** A connected client as server handlers see it: the socket, plus the id it announced. */
-export type ServerSocket = Socket & { id?: unknown };
-
-/** What `server.emit` accepts as its target. */
-export type EmitTarget = ServerSocket | UdpPeer;
+export type { EmitTarget, MessageSource, ServerSocket };
 
 const State = { idle: 0, starting: 1, listening: 2, stopped: 3 } as const;
 type State = (typeof State)[keyof typeof State];
 
-export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
+/**
+ * The server, `ipc.server`. `E` is the optional event map (see README "Typed events"); the
+ * default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
+ */
+export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListeners<E>> implements ConnectionOwner, DatagramOwner {
   /** The config of the IPC instance that made this server (shared, read live). */
   config: IpcConfig;
   /** Unix socket path, or the host for TCP/TLS/UDP (node-ipc kept the host here). */
@@ -50,7 +51,7 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
   /** The underlying `net.Server`, `tls.Server` or dgram socket once started, else `false`. */
   server: NetServer | UdpEndpoint['socket'] | false = false;
   /** Connected client sockets (stream transports) or known peers (UDP). */
-  sockets: EmitTarget[] = [];
+  sockets: MessageSource[] = [];
 
   #state: State = State.idle;
   #udp: UdpEndpoint | null = null;
@@ -160,7 +161,10 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
    * On UDP, a target without address and port falls back to `broadcast` (node-ipc did so).
    * Returns false when the caller should wait for `drain` before sending more to it.
    */
-  emit(socket: EmitTarget, type: unknown, ...rest: unknown[]): boolean {
+  emit<K extends EventName<E>>(socket: EmitTarget, type: K, ...data: PayloadArgs<E[K]>): boolean;
+  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument after the target. */
+  emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
+  emit(socket: EmitTarget, type?: unknown, ...rest: unknown[]): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
     const frame = this.#encode(type, rest);
     if (!this.config.silent) this.log('dispatching event to socket :', type, rest[0]);
@@ -178,7 +182,10 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
   }
 
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */
-  broadcast(type: unknown, ...rest: unknown[]): boolean {
+  broadcast<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
+  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument to every client. */
+  broadcast(...raw: RawArgs<E>): boolean;
+  broadcast(type?: unknown, ...rest: unknown[]): boolean {
     const frame = this.#encode(type, rest);
     if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, rest[0]);
     return this.#broadcastFrame(frame);
@@ -249,27 +256,33 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
     this.publish('connect', socket);
   }
 
+  /** @internal StreamConnection hook: nothing to do, accepted sockets are open from the start. */
   onConnectionOpen(): void {
     // Accepted sockets are open from the start.
   }
 
+  /** @internal StreamConnection hook: one received frame; published under its type as `(data, socket)`. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
     this.#deliver(frame, conn.socket);
   }
 
+  /** @internal StreamConnection hook: unused on servers (only clients pace reads, in `sync` mode). */
   onConnectionReadEnd(): void {
     // Only clients pace anything on reads (sync mode).
   }
 
+  /** @internal StreamConnection hook: a client socket's write buffer drained; publishes `drain`. */
   onConnectionDrain(conn: StreamConnection): void {
     this.publish('drain', conn.socket);
   }
 
+  /** @internal StreamConnection hook: a socket or decoder fault; publishes `error` with the socket. */
   onConnectionError(conn: StreamConnection, err: Error): void {
     if (!this.config.silent) this.log('server socket error', err);
     this.publish('error', err, conn.socket);
   }
 
+  /** @internal StreamConnection hook: a client socket closed; publishes `socket.disconnected`. */
   onConnectionClose(conn: StreamConnection): void {
     const socket = conn.socket as ServerSocket;
     const index = this.sockets.indexOf(socket);
@@ -279,15 +292,28 @@ export class Server extends EventHub implements ConnectionOwner, DatagramOwner {
     this.publish('socket.disconnected', socket, id);
   }
 
+  /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */
   onDatagram(bytes: Buffer, from: RemoteInfo): void {
     const peer = this.#peer(from);
+    const max = this.config.maxMessageSize;
     if (this.config.rawBuffer) {
-      this.dispatchMessage('data', bytes, peer, 2);
+      if (bytes.length > max) this.#datagramTooLarge(bytes.length, peer);
+      else this.dispatchMessage('data', bytes, peer, 2);
       return;
     }
-    forEachFrame(bytes, this.#delimiter, (frame) => this.#deliver(frame, peer));
+    // No connection to close on UDP: a frame past the limit is dropped and reported.
+    forEachFrame(bytes, this.#delimiter, (frame) => {
+      if (frame.length > max) this.#datagramTooLarge(frame.length, peer);
+      else this.#deliver(frame, peer);
+    });
   }
 
+  #datagramTooLarge(bytes: number, peer: UdpPeer): void {
+    this.publish('error', new IpcError('ERR_IPC_FRAME_TOO_LARGE',
+      `Incoming frame of ${bytes} bytes exceeds maxMessageSize (${this.config.maxMessageSize} bytes); it was dropped`), peer);
+  }
+
+  /** @internal UdpEndpoint hook: a dgram fault; published as `error`. */
   onDatagramError(err: Error): void {
     this.listenerFailed(err);
   }

@@ -70,7 +70,8 @@ export function freshIpc(configure?: (config: IPCModule['config']) => void): IPC
 /** Disconnects every client and stops the server of `ipc`. */
 export function stopAll(ipc: IPCModule): void {
   for (const id of Object.keys(ipc.of)) ipc.disconnect(id);
-  if (ipc.server !== false) ipc.server.stop();
+  // `ipc.server` is typed Server (as in @types/node-ipc) but is `false` until serve().
+  if ((ipc.server as Server | false) !== false) ipc.server.stop();
 }
 
 /** Starts `ipc.server` and resolves once it published `start`; rejects with its `error`. */

@@ -168,7 +168,7 @@ for (const transport of STREAM_TRANSPORTS) {
       const reconnected = nextEvent(client, 'connect');
       if (transport.name === 'unix') serverIpc.serve(server.path);
       else serverIpc.serveNet('127.0.0.1', port as number);
-      const restarted = serverIpc.server as Server;
+      const restarted = serverIpc.server;
       restarted.start();
       await reconnected;
       expect(client.retriesRemaining).toBe(50);
@@ -188,7 +188,7 @@ for (const transport of STREAM_TRANSPORTS) {
       client.emit('queued', 2);
       if (transport.name === 'unix') serverIpc.serve(server.path);
       else serverIpc.serveNet('127.0.0.1', port as number);
-      const restarted = serverIpc.server as Server;
+      const restarted = serverIpc.server;
       const got = collectEvents(restarted, 'queued', 2);
       restarted.start();
       expect((await got).map((a) => a[0])).toEqual([1, 2]);
@@ -341,7 +341,7 @@ describe('a stream server whose address is taken', () => {
     const taken = await started(first.server);
     const second = freshIpc();
     second.serveNet('127.0.0.1', taken.port as number);
-    const server = second.server as Server;
+    const server = second.server;
     const error = nextEvent(server, 'error');
     server.start();
     expect((await error)[0].code).toBe('EADDRINUSE');

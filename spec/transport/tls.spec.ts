@@ -191,7 +191,7 @@ describe('tls transport', () => {
   it('a server without key and certificate publishes ERR_IPC_TLS_CONFIG naming the config keys', async () => {
     const ipc = freshIpc((config) => { config.tls = { rejectUnauthorized: false }; });
     ipc.serveNet('127.0.0.1', 0);
-    const server = ipc.server as Server;
+    const server = ipc.server;
     const failed = nextEvent(server, 'error');
     server.start();
     const [err] = await failed;

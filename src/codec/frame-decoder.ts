@@ -22,6 +22,8 @@ export interface FrameSink {
 
 export class FrameDecoder {
   readonly #delimiter: Buffer;
+  /** The delimiter as a byte value when it is one byte long (`\f`): `indexOf(number)` is twice as fast as `indexOf(Buffer)`. */
+  readonly #needle: Buffer | number;
   readonly #maxFrameBytes: number;
   readonly #sink: FrameSink;
   /** Chunks of the incomplete frame; the delimiter is in none of them. */
@@ -32,6 +34,7 @@ export class FrameDecoder {
   constructor(delimiter: Buffer, maxFrameBytes: number, sink: FrameSink) {
     if (delimiter.length === 0) throw new TypeError('The frame delimiter must not be empty');
     this.#delimiter = delimiter;
+    this.#needle = delimiter.length === 1 ? (delimiter[0] as number) : delimiter;
     this.#maxFrameBytes = maxFrameBytes;
     this.#sink = sink;
   }
@@ -47,7 +50,8 @@ export class FrameDecoder {
     let start = 0;
     if (this.#pendingBytes > 0) {
       start = this.#completePending(chunk);
-      if (start < 0) return;
+      // Completing the pending frame may have passed the limit: the decoder is dead then.
+      if (start < 0 || this.#failed) return;
     }
     this.#splitChunk(chunk, start);
   }
@@ -76,7 +80,7 @@ export class FrameDecoder {
         return at + d - tailLength;
       }
     }
-    const end = chunk.indexOf(delimiter);
+    const end = chunk.indexOf(this.#needle);
     if (end === -1) {
       this.#pending.push(chunk);
       this.#pendingBytes += chunk.length;
@@ -89,17 +93,17 @@ export class FrameDecoder {
   }
 
   #splitChunk(chunk: Buffer, start: number): void {
-    const delimiter = this.#delimiter;
-    const d = delimiter.length;
+    const needle = this.#needle;
+    const d = this.#delimiter.length;
     const max = this.#maxFrameBytes;
     let from = start;
-    let end = chunk.indexOf(delimiter, from);
+    let end = chunk.indexOf(needle, from);
     while (end !== -1) {
       if (end - from > max) return this.#fail(end - from);
       this.#sink.onFrame(chunk.subarray(from, end));
       if (this.#failed) return;
       from = end + d;
-      end = chunk.indexOf(delimiter, from);
+      end = chunk.indexOf(needle, from);
     }
     if (from < chunk.length) {
       this.#pending.push(from === 0 ? chunk : chunk.subarray(from));

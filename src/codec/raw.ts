@@ -21,7 +21,12 @@ export function toRawBytes(values: readonly unknown[], encoding: BufferEncoding)
 function toBytes(value: unknown, encoding: BufferEncoding, index: number): Buffer {
   if (typeof value === 'string') return Buffer.from(value, encoding);
   // A copy: writes are batched to the end of the tick, and a caller may reuse its buffer.
-  if (value instanceof Uint8Array) return Buffer.from(value);
+  // allocUnsafe + set: Buffer.from(view) takes the generic array-like path (valueOf, length checks).
+  if (value instanceof Uint8Array) {
+    const copy = Buffer.allocUnsafe(value.length);
+    copy.set(value);
+    return copy;
+  }
   if (value instanceof ArrayBuffer) return Buffer.from(value);
   if (Array.isArray(value)) return Buffer.from(value as number[]);
   throw invalidArgument(`data[${index}]`, 'a string, Buffer, Uint8Array, ArrayBuffer or array of byte values', value);

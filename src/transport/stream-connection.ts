@@ -101,6 +101,12 @@ export class StreamConnection implements FrameSink {
    */
   write(chunk: string | Buffer): boolean {
     if (this.closed) return false;
+    // Checked here, not only at flush: a synchronous loop that ignores our return value would
+    // otherwise build an unbounded batch within one tick.
+    if (this.#batchBytes + chunk.length + this.socket.writableLength > this.#maxPendingBytes) {
+      this.#pendingLimitPassed(this.#batchBytes + chunk.length + this.socket.writableLength);
+      return false;
+    }
     if (typeof chunk === 'string' && this.#buffers === null) {
       this.#text += chunk;
     } else {
@@ -139,8 +145,7 @@ export class StreamConnection implements FrameSink {
     }
     this.#batchBytes = 0;
     if (this.socket.writableLength > this.#maxPendingBytes) {
-      this.fail(new IpcError('ERR_IPC_PENDING_LIMIT',
-        `${this.socket.writableLength} bytes are waiting for this peer, more than maxPendingBytes (${this.#maxPendingBytes})`));
+      this.fail(pendingLimitError(this.socket.writableLength, this.#maxPendingBytes));
       return;
     }
     // A false from write() means the socket emits 'drain' later; a true one means it will not.
@@ -168,6 +173,21 @@ export class StreamConnection implements FrameSink {
     if (this.#faulted) return;
     this.#faulted = true;
     this.owner.onConnectionError(this, err);
+    this.destroy();
+  }
+
+  /**
+   * The pending limit passed inside `write()`: the batch is dropped and the socket destroyed
+   * now (nothing more is buffered), the error is reported on the next tick so that `emit()`
+   * never calls an error handler synchronously. It still comes before the socket's `close`.
+   */
+  #pendingLimitPassed(bytes: number): void {
+    if (this.#faulted) return;
+    this.#faulted = true;
+    this.#text = '';
+    this.#buffers = null;
+    this.#batchBytes = 0;
+    process.nextTick(reportFault, this, pendingLimitError(bytes, this.#maxPendingBytes));
     this.destroy();
   }
 
@@ -241,6 +261,14 @@ export class StreamConnection implements FrameSink {
     this.fail(new IpcError('ERR_IPC_MESSAGE_TIMEOUT',
       `An incomplete frame waited longer than messageTimeout (${this.#messageTimeout} ms) for its delimiter`));
   }
+}
+
+function pendingLimitError(bytes: number, max: number): IpcError {
+  return new IpcError('ERR_IPC_PENDING_LIMIT', `${bytes} bytes are waiting for this peer, more than maxPendingBytes (${max})`);
+}
+
+function reportFault(conn: StreamConnection, err: IpcError): void {
+  conn.owner.onConnectionError(conn, err);
 }
 
 function flushConnection(conn: StreamConnection): void {

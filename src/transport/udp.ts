@@ -9,8 +9,11 @@ import { IpcError } from '../errors';
 
 /** The address of a UDP peer, as handlers receive it and `server.emit` takes it. */
 export interface UdpPeer {
+  /** The peer's IP address. */
   address: string;
+  /** The peer's UDP port. */
   port: number;
+  /** `'IPv4'` or `'IPv6'`, as dgram reports it. */
   family?: string;
   /** Set from `data.id` of a received message, as on stream sockets. */
   id?: unknown;
@@ -23,15 +26,20 @@ export function maxDatagramBytes(type: 'udp4' | 'udp6'): number {
 
 /** What a {@link UdpEndpoint} reports to its server. */
 export interface DatagramOwner {
+  /** One received datagram and its sender. */
   onDatagram(bytes: Buffer, from: RemoteInfo): void;
+  /** A socket fault, or a datagram too large to send. */
   onDatagramError(err: Error): void;
 }
 
 type SlottedDgram = DgramSocket & { [kEndpoint]?: UdpEndpoint };
 const kEndpoint = Symbol('node-ipc-ts.udp');
 
+/** @internal A bound dgram socket owned by a UDP server (`ipc.server.server` is its `socket`). */
 export class UdpEndpoint {
+  /** The underlying `dgram.Socket`. */
   readonly socket: DgramSocket;
+  /** `'udp4'` or `'udp6'`. */
   readonly type: 'udp4' | 'udp6';
   readonly #owner: DatagramOwner;
   /** Datagrams handed to `socket.send` whose callback has not run yet. */

@@ -1,0 +1,83 @@
+'use strict';
+/**
+ * The node-ipc API subjects: this package (dist/) and @achrinza/node-ipc 10.1.11 / 9.2.9.
+ * All three are driven through the same public API, `silent: true`, so the only difference
+ * measured is the library.
+ */
+const { join } = require('node:path');
+
+const MODULES = {
+  'node-ipc-ts': () => new (require(join(__dirname, '..', '..', 'dist', 'index.js')).IPCModule)(),
+  'achrinza-10': () => new (require('achrinza-ipc-10').IPCModule)(),
+  'achrinza-9': () => new (require('achrinza-ipc-9').IPC)(),
+  // Another build of this package (BENCH_BEFORE_DIST=/path/to/dist), for before/after figures.
+  before: () => new (require(join(process.env.BENCH_BEFORE_DIST, 'index.js')).IPCModule)(),
+};
+
+function makeIpc(name, opts) {
+  const ipc = MODULES[name]();
+  ipc.config.silent = true;
+  ipc.config.rawBuffer = Boolean(opts.raw);
+  ipc.config.retry = 100;
+  ipc.config.maxRetries = 0;
+  ipc.config.maxConnections = 1000;
+  ipc.config.id = 'bench';
+  return ipc;
+}
+
+exports.names = Object.keys(MODULES);
+
+/** Loads the package before anything is measured (module loading is not the library's speed). */
+exports.preload = (name) => MODULES[name]();
+
+exports.createServer = function createServer(name, opts) {
+  const ipc = makeIpc(name, opts);
+  return new Promise((resolve, reject) => {
+    const started = () => {
+      const server = ipc.server;
+      server.on('error', (err) => process.stderr.write(`[${name} server] ${err && err.stack}\n`));
+      resolve({
+        address: opts.transport === 'unix' ? { path: opts.path } : { host: '127.0.0.1', port: server.port },
+        on(type, fn) { server.on(type, fn); },
+        onData(fn) { server.on('data', fn); },
+        emit(socket, type, data) { server.emit(socket, type, data); },
+        emitRaw(socket, bytes) { server.emit(socket, bytes); },
+        broadcast(type, data) { server.broadcast(type, data); },
+      });
+    };
+    if (opts.transport === 'unix') ipc.serve(opts.path, started);
+    else ipc.serveNet('127.0.0.1', opts.port, started);
+    ipc.server.start();
+    setTimeout(() => reject(new Error(`${name} server did not start`)), 20000).unref();
+  });
+};
+
+/** Several clients may share one instance (the broadcast lane); each gets its own id. */
+const shared = new Map();
+
+exports.createClient = function createClient(name, opts) {
+  const key = `${name}:${opts.raw ? 'raw' : 'json'}`;
+  if (!shared.has(key)) shared.set(key, makeIpc(name, opts));
+  const ipc = shared.get(key);
+  const id = `bench-${opts.index || 0}`;
+  return new Promise((resolve, reject) => {
+    const ready = () => {
+      const client = ipc.of[id];
+      client.on('error', (err) => process.stderr.write(`[${name} client] ${err && err.stack}\n`));
+      let opened = false;
+      client.on('connect', () => {
+        if (opened) return;
+        opened = true;
+        resolve({
+          on(type, fn) { client.on(type, fn); },
+          onData(fn) { client.on('data', fn); },
+          emit(type, data) { client.emit(type, data); },
+          emitRaw(bytes) { client.emit(bytes); },
+        });
+      });
+    };
+    if (opts.transport === 'unix') ipc.connectTo(id, opts.path, ready);
+    else ipc.connectToNet(id, opts.host, opts.port, ready);
+    setTimeout(() => reject(new Error(`${name} client ${id} did not connect`)), 20000).unref();
+  });
+};
