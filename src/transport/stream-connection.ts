@@ -152,10 +152,11 @@ export class StreamConnection implements FrameSink {
       this.fail(pendingLimitError(this.socket.writableLength, this._maxPendingBytes));
       return;
     }
-    // A false from write() means the socket emits 'drain' later; a true one means it will not.
+    // A false from write() means the socket emits 'drain' later; a true one means it will not,
+    // so we say it ourselves, after I/O like onDrain does.
     if (written && this._needDrain) {
       this._needDrain = false;
-      this.owner.onConnectionDrain(this);
+      setImmediate(drainAfterIo, this);
     }
   }
 
@@ -238,7 +239,10 @@ export class StreamConnection implements FrameSink {
   onDrain(): void {
     if (!this._needDrain || this._batchBytes > 0) return;
     this._needDrain = false;
-    this.owner.onConnectionDrain(this);
+    // Node 18 emits a socket's 'drain' from process.nextTick when the kernel took the write at
+    // once: passed on directly, a sender that writes again on 'drain' would never leave the
+    // tick queue. After I/O, timers and reads get their turn.
+    setImmediate(drainAfterIo, this);
   }
 
   /** Slowloris guard: an incomplete frame may not wait longer than messageTimeout. */
@@ -277,6 +281,10 @@ function reportFault(conn: StreamConnection, err: IpcError): void {
 
 function flushConnection(conn: StreamConnection): void {
   conn.flush();
+}
+
+function drainAfterIo(conn: StreamConnection): void {
+  if (!conn.closed) conn.owner.onConnectionDrain(conn);
 }
 
 function frameTimerFired(conn: StreamConnection): void {
