@@ -153,10 +153,12 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   emit<K extends EventName<E>>(socket: EmitTarget, type: K, ...data: PayloadArgs<E[K]>): boolean;
   /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument after the target. */
   emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
-  emit(socket: EmitTarget, type?: unknown, ...rest: unknown[]): boolean {
+  emit(socket: EmitTarget, type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
-    const frame = this._encode(type, rest);
-    if (!this.config.silent) this.log('dispatching event to socket :', type, rest[0]);
+    // Raw values are read from `arguments`: the JSON path (the hot one) builds no rest array.
+    // eslint-disable-next-line prefer-rest-params
+    const frame = this.config.rawBuffer ? this._encodeRaw(arguments, 1) : this._encode(type, data);
+    if (!this.config.silent) this.log('dispatching event to socket :', type, data);
     if (this._udp !== null) {
       const peer = socket as UdpPeer;
       if (!peer.address || !peer.port) return this._broadcastFrame(frame);
@@ -174,9 +176,10 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   broadcast<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
   /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument to every client. */
   broadcast(...raw: RawArgs<E>): boolean;
-  broadcast(type?: unknown, ...rest: unknown[]): boolean {
-    const frame = this._encode(type, rest);
-    if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, rest[0]);
+  broadcast(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
+    // eslint-disable-next-line prefer-rest-params
+    const frame = this.config.rawBuffer ? this._encodeRaw(arguments, 0) : this._encode(type, data);
+    if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, data);
     return this._broadcastFrame(frame);
   }
 
@@ -195,11 +198,15 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     return ok;
   }
 
-  private _encode(type: unknown, rest: unknown[]): string | Buffer {
-    const config = this.config;
-    if (config.rawBuffer) return toRawBytes(type, rest, config.encoding);
+  private _encode(type: unknown, data: unknown): string {
     if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
-    return encodeMessage(type, rest[0], config.delimiter);
+    return encodeMessage(type, data, this.config.delimiter);
+  }
+
+  /** Raw mode: the bytes of `args[first]` and of every argument after it. */
+  private _encodeRaw(args: IArguments, first: number): Buffer {
+    const rest = args.length > first + 1 ? (Array.prototype.slice.call(args, first + 1) as unknown[]) : NO_VALUES;
+    return toRawBytes(args[first], rest, this.config.encoding);
   }
 
   private _listening(): void {
@@ -349,6 +356,8 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.dispatchMessage(message.type, message.data, from, 2);
   }
 }
+
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
 /** The server of each listener, for the module-level listener functions. */
 const owners = new WeakMap<object, Server>();

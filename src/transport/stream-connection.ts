@@ -66,6 +66,8 @@ export class StreamConnection implements FrameSink {
   private _frameTimer: NodeJS.Timeout | null = null;
   private _faulted = false;
   private _closed = false;
+  /** destroy() was called (the socket's 'close' follows). */
+  private _destroyed = false;
 
   constructor(socket: Socket, owner: ConnectionOwner, options: ConnectionOptions) {
     this.socket = socket;
@@ -102,9 +104,13 @@ export class StreamConnection implements FrameSink {
    * pass the high-water mark; `onConnectionDrain` follows when they are written.
    */
   write(chunk: string | Buffer): boolean {
-    if (this.closed) return false;
+    // Only our own flags here: a socket destroyed behind our back is caught at flush.
+    if (this._closed || this._destroyed) return false;
     const batchBytes = this._batchBytes + chunk.length;
-    const queued = batchBytes + this.socket.writableLength;
+    // A batch past the high-water mark answers "wait for drain" by itself; the socket's queue
+    // (a getter chain) is read only when it can change the answer or a limit is set.
+    const bounded = this._maxPendingBytes !== Infinity;
+    const queued = batchBytes >= this._highWaterMark && !bounded ? batchBytes : batchBytes + this.socket.writableLength;
     // Checked here, not only at flush: a synchronous loop that ignores our return value would
     // otherwise build an unbounded batch within one tick.
     if (queued > this._maxPendingBytes) {
@@ -169,6 +175,7 @@ export class StreamConnection implements FrameSink {
 
   /** Closes now; unsent bytes are dropped. */
   destroy(): void {
+    this._destroyed = true;
     this._clearFrameTimer();
     this.socket.destroy();
   }
