@@ -3,9 +3,6 @@
  */
 import { invalidArgument } from '../errors';
 
-/** What raw-mode `emit` accepts: text in `config.encoding`, bytes, or an array of byte values. */
-export type RawPayload = string | Uint8Array | ArrayBuffer | readonly number[];
-
 /**
  * The bytes of every value, in order. node-ipc passed only its first argument through
  * `Buffer.from`; strings, Buffers, typed arrays and byte arrays all go out here.
