@@ -200,9 +200,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this.explicitlyDisconnected = true;
     const hadRetryPending = this._retryTimer !== null;
     this._clearRetry();
-    this._offline = [];
-    this._offlineBytes = 0;
-    this.queue.clear();
+    // What waits offline or in the sync queue is dropped by _finish, on the close or next tick.
     if (this._connection !== null && !this._connection.closed) {
       // Its close publishes `disconnect` and `destroy`.
       this._connection.destroy();
@@ -219,8 +217,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this._offlineOverflow = false;
     const offline = this._offline;
     const offlineWasFull = this._offlineBytes >= OFFLINE_HIGH_WATER_MARK;
-    this._offline = [];
-    this._offlineBytes = 0;
+    this._dropOffline();
     let writable = true;
     for (const frame of offline) writable = conn.write(frame);
     // Sync mode keeps at most one frame offline: the one in flight, which goes out now. With
@@ -299,10 +296,14 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this._destroyed = true;
     this._clearRetry();
     this.queue.clear();
-    this._offline = [];
-    this._offlineBytes = 0;
+    this._dropOffline();
     if (publishDisconnect) this.publish('disconnect');
     this.publish('destroy');
+  }
+
+  private _dropOffline(): void {
+    this._offline = [];
+    this._offlineBytes = 0;
   }
 
   private _clearRetry(): void {

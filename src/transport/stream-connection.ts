@@ -94,11 +94,6 @@ export class StreamConnection implements FrameSink {
     return this._closed || this.socket.destroyed;
   }
 
-  /** Bytes not yet handed to the kernel: this tick's batch plus the socket's buffer. */
-  get pendingBytes(): number {
-    return this._batchBytes + this.socket.writableLength;
-  }
-
   /**
    * Queues text (UTF-8) or bytes for the end of this tick. Returns false once unsent bytes
    * pass the high-water mark; `onConnectionDrain` follows when they are written.
@@ -164,13 +159,6 @@ export class StreamConnection implements FrameSink {
       this._needDrain = false;
       setImmediate(drainAfterIo, this);
     }
-  }
-
-  /** Closes after pending writes are flushed (half-close, then the peer's FIN closes it). */
-  end(): void {
-    if (this.closed) return;
-    this.flush();
-    this.socket.end();
   }
 
   /** Closes now; unsent bytes are dropped. */
