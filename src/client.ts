@@ -13,7 +13,7 @@
  */
 import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
-import { toRawBytes } from './codec/raw';
+import { detachFrame, toRawBytes } from './codec/raw';
 import { retryBudget, toSocketPath, type IpcConfig } from './config';
 import { IpcError, assertId } from './errors';
 import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
@@ -155,7 +155,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   emit(...raw: RawArgs<E>): boolean;
   emit(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
     const config = this.config;
-    let frame: string | Buffer;
+    let frame: string | Uint8Array;
     if (config.rawBuffer) {
       // Raw mode takes any number of values; the JSON path (the hot one) builds no rest array.
       // eslint-disable-next-line prefer-rest-params
@@ -174,8 +174,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     return this.send(frame);
   }
 
-  /** @internal Writes one frame now (or keeps it until a socket exists). */
-  send(frame: string | Buffer): boolean {
+  /** @internal Writes one frame now (or keeps a copy until a socket exists). */
+  send(frame: string | Uint8Array): boolean {
     const connection = this._connection;
     if (connection !== null && this._open && !connection.closed) return connection.write(frame);
     // Kept until a connection OPENS: one written to a socket still dialling is lost when the
@@ -190,7 +190,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       }
       return false;
     }
-    this._offline.push(frame);
+    this._offline.push(detachFrame(frame));
     this._offlineBytes += frame.length;
     return this._offlineBytes < OFFLINE_HIGH_WATER_MARK;
   }

@@ -87,6 +87,16 @@ export interface IpcConfig {
 /** 100 MiB, as ws's maxPayload. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
 
+// One accessor pair shared by every config: V8 then gives every config the same hidden class.
+// Fresh getter/setter closures per config turned every config after the first into a
+// slow-mode (dictionary) object, and the hot path reads config keys on every message.
+const INTERFACES_ALIAS: PropertyDescriptor = {
+  get(this: IpcConfig) { return this.interface; },
+  set(this: IpcConfig, value: InterfaceConfig) { this.interface = value; },
+  enumerable: false,
+  configurable: true,
+};
+
 /** A fresh config with node-ipc's defaults. */
 export function defaultConfig(): IpcConfig {
   const config = {
@@ -120,12 +130,7 @@ export function defaultConfig(): IpcConfig {
   } satisfies Omit<IpcConfig, 'interfaces'>;
   // The README spells it `interfaces`, the code `interface`: one object under both names,
   // non-enumerable so the config's keys stay node-ipc's.
-  Object.defineProperty(config, 'interfaces', {
-    get(this: IpcConfig) { return this.interface; },
-    set(this: IpcConfig, value: InterfaceConfig) { this.interface = value; },
-    enumerable: false,
-    configurable: true,
-  });
+  Object.defineProperty(config, 'interfaces', INTERFACES_ALIAS);
   return config as IpcConfig;
 }
 

@@ -8,9 +8,11 @@
  * count; `maxPendingBytes` still bounds what is handed to the socket.
  */
 
+import { detachFrame } from './codec/raw';
+
 /** Whatever can write a frame now (the client). */
 export interface FrameSender {
-  send(frame: string | Buffer): boolean;
+  send(frame: string | Uint8Array): boolean;
 }
 
 export class SendQueue {
@@ -28,10 +30,10 @@ export class SendQueue {
     return this._inFlight;
   }
 
-  /** Sends `frame` now if nothing is in flight, else keeps it. */
-  add(frame: string | Buffer, sender: FrameSender): boolean {
+  /** Sends `frame` now if nothing is in flight, else keeps it (bytes copied: they may be the caller's). */
+  add(frame: string | Uint8Array, sender: FrameSender): boolean {
     if (this._inFlight) {
-      this._items.push(frame);
+      this._items.push(detachFrame(frame));
       return true;
     }
     this._inFlight = true;

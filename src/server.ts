@@ -13,7 +13,7 @@ import type { Server as NetServer, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { forEachFrame } from './codec/frame-decoder';
 import { decodeMessage, encodeMessage } from './codec/message';
-import { toRawBytes } from './codec/raw';
+import { copyBytes, detachFrame, toRawBytes } from './codec/raw';
 import { toSocketPath, type IpcConfig } from './config';
 import { IpcError, invalidArgument } from './errors';
 import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
@@ -168,7 +168,8 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     const conn = StreamConnection.of(socket);
     if (conn !== undefined) return conn.write(frame);
     const foreign = socket as Partial<Socket>;
-    if (typeof foreign.write === 'function') return foreign.write(frame);
+    // A socket that is not ours keeps what it is given until written.
+    if (typeof foreign.write === 'function') return foreign.write(detachFrame(frame));
     throw invalidArgument('socket', 'a socket or {address, port}', socket);
   }
 
@@ -183,7 +184,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     return this._broadcastFrame(frame);
   }
 
-  private _broadcastFrame(frame: string | Buffer): boolean {
+  private _broadcastFrame(frame: string | Uint8Array): boolean {
     if (this._udp !== null) {
       const bytes = toBytes(frame);
       for (const peer of this._peers.values()) this._udp.send(bytes, peer.port, peer.address);
@@ -204,7 +205,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   }
 
   /** Raw mode: the bytes of `args[first]` and of every argument after it. */
-  private _encodeRaw(args: IArguments, first: number): Buffer {
+  private _encodeRaw(args: IArguments, first: number): Uint8Array {
     const rest = args.length > first + 1 ? (Array.prototype.slice.call(args, first + 1) as unknown[]) : NO_VALUES;
     return toRawBytes(args[first], rest, this.config.encoding);
   }
@@ -390,6 +391,7 @@ function serverOnTlsClientError(this: NetServer, err: Error, socket?: TLSSocket)
 }
 
 
-function toBytes(frame: string | Buffer): Buffer {
-  return typeof frame === 'string' ? Buffer.from(frame, 'utf8') : frame;
+/** A datagram's bytes: dgram may keep them past the call (queued until bound, or behind earlier sends), so bytes are copied. */
+function toBytes(frame: string | Uint8Array): Buffer {
+  return typeof frame === 'string' ? Buffer.from(frame, 'utf8') : copyBytes(frame);
 }

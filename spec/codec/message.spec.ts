@@ -1,5 +1,5 @@
 import { decodeMessage, encodeMessage } from '../../src/codec/message';
-import { toRawBytes } from '../../src/codec/raw';
+import { detachFrame, toRawBytes } from '../../src/codec/raw';
 import { IpcError } from '../../src/errors';
 
 describe('encodeMessage', () => {
@@ -68,13 +68,21 @@ describe('decodeMessage', () => {
 });
 
 describe('toRawBytes', () => {
-  it('encodes strings with the encoding and copies buffers', () => {
+  it('encodes strings with the encoding; a single buffer is passed through uncopied', () => {
     expect([...toRawBytes('0aff', [], 'hex')]).toEqual([0x0a, 0xff]);
-    expect(toRawBytes('hi', [], 'utf8').toString()).toBe('hi');
+    expect(Buffer.from(toRawBytes('hi', [], 'utf8')).toString()).toBe('hi');
     const source = Buffer.from([1, 2]);
-    const copy = toRawBytes(source, [], 'utf8');
+    // The copy is made by whoever keeps the bytes (the write batch, detachFrame).
+    expect(toRawBytes(source, [], 'utf8')).toBe(source);
+  });
+
+  it('detachFrame copies bytes and leaves strings as they are', () => {
+    const source = Buffer.from([1, 2]);
+    const copy = detachFrame(source);
     source[0] = 9;
-    expect([...copy]).toEqual([1, 2]);
+    expect([...(copy as Buffer)]).toEqual([1, 2]);
+    expect(Buffer.isBuffer(detachFrame(new Uint8Array([3])))).toBe(true);
+    expect(detachFrame('text')).toBe('text');
   });
 
   it('accepts typed arrays, ArrayBuffers and byte arrays, concatenating several values', () => {

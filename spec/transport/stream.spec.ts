@@ -315,10 +315,74 @@ for (const transport of STREAM_TRANSPORTS) {
         expect([...Buffer.concat(received)]).toEqual([0x0a, 0x0b, 0x05, 0x6d, 1, 2, 3, 4, 5]);
       });
 
+      it('sends what a buffer held at emit, though the caller reuses it at once (client, server, broadcast)', async () => {
+        const { server, client, socket } = await pair((config) => { config.rawBuffer = true; });
+        const reused = Buffer.alloc(8);
+        const atServer = bytesUntil(server, 16);
+        reused.fill(1);
+        client.emit(reused);
+        reused.fill(2);
+        client.emit(reused);
+        reused.fill(0);
+        expect([...(await atServer)]).toEqual([...Buffer.alloc(8, 1), ...Buffer.alloc(8, 2)]);
+        const atClient = bytesUntil(client, 16);
+        reused.fill(3);
+        server.emit(socket, reused);
+        reused.fill(4);
+        server.broadcast(reused);
+        reused.fill(0);
+        expect([...(await atClient)]).toEqual([...Buffer.alloc(8, 3), ...Buffer.alloc(8, 4)]);
+      });
+
+      it('keeps a copy of a buffer emitted before the connection opens', async () => {
+        const dir = tempDir();
+        const server = await transport.serve(freshIpc((config) => { config.rawBuffer = true; }), dir);
+        const clientIpc = freshIpc((config) => { config.rawBuffer = true; });
+        transport.connect(clientIpc, 'srv', server);
+        const client = clientIpc.of.srv!;
+        const atServer = bytesUntil(server, 4);
+        const reused = Buffer.from([5, 6, 7, 8]);
+        client.emit(reused);
+        reused.fill(0);
+        expect([...(await atServer)]).toEqual([5, 6, 7, 8]);
+      });
+
+      it('keeps a copy of a buffer waiting in the sync queue', async () => {
+        const { server, client } = await pair((config) => { config.rawBuffer = true; config.sync = true; });
+        const received: number[] = [];
+        const both = new Promise<void>((resolve) => {
+          server.on('data', (chunk: Buffer, from: Socket) => {
+            received.push(...chunk);
+            server.emit(from, Buffer.from('k'));
+            if (received.length >= 2) resolve();
+          });
+        });
+        const reused = Buffer.from([1]);
+        client.emit(reused);
+        reused[0] = 2;
+        client.emit(reused); // waits in the queue for the reply to the first
+        reused[0] = 0;
+        await both;
+        expect(received).toEqual([1, 2]);
+      });
+
       it('refuses a value that has no bytes with a TypeError', async () => {
         const { client } = await pair((config) => { config.rawBuffer = true; });
         expect(() => client.emit(42)).toThrowError(TypeError, /data\[0\]/);
       });
+    });
+  });
+}
+
+/** The first `count` bytes `target` publishes as `data`. */
+function bytesUntil(target: { on(type: 'data', handler: (chunk: Buffer) => void): unknown }, count: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  return new Promise((resolve) => {
+    target.on('data', (chunk: Buffer) => {
+      chunks.push(Buffer.from(chunk));
+      total += chunk.length;
+      if (total >= count) resolve(Buffer.concat(chunks).subarray(0, count));
     });
   });
 }

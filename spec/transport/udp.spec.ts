@@ -83,6 +83,17 @@ describe('udp transport', () => {
     expect(peer.port).toBe(b.port);
   });
 
+  it('sends what a buffer held at emit, though the caller reuses it at once', async () => {
+    const raw = (config: IPCModule['config']): void => { config.rawBuffer = true; };
+    const a = await udpServer('udp4', '127.0.0.1', raw);
+    const b = await udpServer('udp4', '127.0.0.1', raw);
+    const got = collectEvents(a, 'data', 1);
+    const reused = Buffer.from([1, 2, 3]);
+    b.emit(target(a), reused);
+    reused.fill(0);
+    expect([...(await got)[0]![0]]).toEqual([1, 2, 3]);
+  });
+
   it('decodes several frames in one datagram, and a datagram without a final delimiter', async () => {
     const server = await udpServer();
     const socket = createSocket('udp4');

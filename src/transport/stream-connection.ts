@@ -14,6 +14,7 @@
 import type { Socket } from 'node:net';
 import { FrameDecoder, type FrameSink } from '../codec/frame-decoder';
 import { IpcError } from '../errors';
+import { WriteBatch } from './write-batch';
 
 /** The slot on a socket that holds its {@link StreamConnection}. */
 export const kConnection = Symbol('node-ipc-ts.connection');
@@ -57,9 +58,10 @@ export class StreamConnection implements FrameSink {
   private readonly _maxPendingBytes: number;
   private readonly _highWaterMark: number;
   private readonly _messageTimeout: number;
-  private _text = '';
-  private _buffers: Buffer[] | null = null;
-  private _batchBytes = 0;
+  /** What this tick wrote, sent as one socket write on process.nextTick. */
+  private readonly _batch = new WriteBatch();
+  /** The socket's unsent bytes when the batch began (read once per batch, see write()). */
+  private _socketQueued = 0;
   private _flushScheduled = false;
   private _needDrain = false;
   private _framesInChunk = 0;
@@ -95,35 +97,25 @@ export class StreamConnection implements FrameSink {
   }
 
   /**
-   * Queues text (UTF-8) or bytes for the end of this tick. Returns false once unsent bytes
-   * pass the high-water mark; `onConnectionDrain` follows when they are written.
+   * Queues text (UTF-8) or a copy of bytes for the end of this tick. Returns false once
+   * unsent bytes pass the high-water mark; `onConnectionDrain` follows when they are written.
    */
-  write(chunk: string | Buffer): boolean {
+  write(chunk: string | Uint8Array): boolean {
     // Only our own flags here: a socket destroyed behind our back is caught at flush.
     if (this._closed || this._destroyed) return false;
-    const batchBytes = this._batchBytes + chunk.length;
-    // A batch past the high-water mark answers "wait for drain" by itself; the socket's queue
-    // (a getter chain) is read only when it can change the answer or a limit is set.
-    const bounded = this._maxPendingBytes !== Infinity;
-    const queued = batchBytes >= this._highWaterMark && !bounded ? batchBytes : batchBytes + this.socket.writableLength;
+    const batch = this._batch;
+    // The socket's queue (a getter chain) is read once per batch: it cannot change before our
+    // flush, since its writes complete in I/O callbacks and the flush runs on this tick.
+    if (batch.size === 0) this._socketQueued = this.socket.writableLength;
+    const queued = this._socketQueued + batch.size + chunk.length;
     // Checked here, not only at flush: a synchronous loop that ignores our return value would
     // otherwise build an unbounded batch within one tick.
     if (queued > this._maxPendingBytes) {
       this._pendingLimitPassed(queued);
       return false;
     }
-    if (typeof chunk === 'string' && this._buffers === null) {
-      this._text += chunk;
-    } else {
-      const buffers = this._buffers ?? (this._buffers = []);
-      if (this._text.length > 0) {
-        buffers.push(Buffer.from(this._text, 'utf8'));
-        this._text = '';
-      }
-      buffers.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-    }
-    // String length stands in for its UTF-8 size: exact for ASCII, never more than 3x off.
-    this._batchBytes = batchBytes;
+    if (typeof chunk === 'string') batch.addText(chunk);
+    else batch.addBytes(chunk);
     if (!this._flushScheduled) {
       this._flushScheduled = true;
       process.nextTick(flushConnection, this);
@@ -136,19 +128,19 @@ export class StreamConnection implements FrameSink {
   /** Hands this tick's batch to the socket. */
   flush(): void {
     this._flushScheduled = false;
-    if (this._batchBytes === 0 || this.closed) return;
-    let written: boolean;
-    if (this._buffers === null) {
-      written = this.socket.write(this._text);
-      this._text = '';
+    if (this.closed) return;
+    const payload = this._batch.take();
+    if (payload === null) return;
+    const socket = this.socket;
+    let written = true;
+    if (Array.isArray(payload)) {
+      // Several parts (large raw messages each have their own copy): one writev, no join.
+      socket.cork();
+      for (let i = 0; i < payload.length; i++) written = socket.write(payload[i] as Buffer);
+      socket.uncork();
     } else {
-      const buffers = this._buffers;
-      if (this._text.length > 0) buffers.push(Buffer.from(this._text, 'utf8'));
-      written = this.socket.write(buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers));
-      this._buffers = null;
-      this._text = '';
+      written = socket.write(payload);
     }
-    this._batchBytes = 0;
     if (this.socket.writableLength > this._maxPendingBytes) {
       this.fail(pendingLimitError(this.socket.writableLength, this._maxPendingBytes));
       return;
@@ -184,9 +176,7 @@ export class StreamConnection implements FrameSink {
   private _pendingLimitPassed(bytes: number): void {
     if (this._faulted) return;
     this._faulted = true;
-    this._text = '';
-    this._buffers = null;
-    this._batchBytes = 0;
+    this._batch.clear();
     process.nextTick(reportFault, this, pendingLimitError(bytes, this._maxPendingBytes));
     this.destroy();
   }
@@ -224,15 +214,13 @@ export class StreamConnection implements FrameSink {
     this._closed = true;
     this._clearFrameTimer();
     this._decoder?.reset();
-    this._text = '';
-    this._buffers = null;
-    this._batchBytes = 0;
+    this._batch.clear();
     this.owner.onConnectionClose(this);
   }
 
   /** @internal socket 'drain' */
   onDrain(): void {
-    if (!this._needDrain || this._batchBytes > 0) return;
+    if (!this._needDrain || this._batch.size > 0) return;
     this._needDrain = false;
     // Node 18 emits a socket's 'drain' from process.nextTick when the kernel took the write at
     // once: passed on directly, a sender that writes again on 'drain' would never leave the

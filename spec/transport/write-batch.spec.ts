@@ -1,0 +1,98 @@
+/**
+ * WriteBatch: what a connection writes at the end of a tick. Text is joined, bytes are
+ * copied on add (the caller may reuse its buffer), a tick of small buffers is one region.
+ */
+import { WriteBatch, type BatchPayload } from '../../src/transport/write-batch';
+
+/** The bytes a payload puts on the wire. */
+function wire(payload: BatchPayload | null): Buffer {
+  if (payload === null) return Buffer.alloc(0);
+  if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
+  return Array.isArray(payload) ? Buffer.concat(payload) : payload;
+}
+
+describe('WriteBatch', () => {
+  it('joins text into one string and counts its length', () => {
+    const batch = new WriteBatch();
+    batch.addText('{"a":1}\f');
+    batch.addText('{"b":2}\f');
+    expect(batch.size).toBe(16);
+    expect(batch.take()).toBe('{"a":1}\f{"b":2}\f');
+    expect(batch.size).toBe(0);
+    expect(batch.take()).toBeNull();
+  });
+
+  it('copies bytes when they are added: changing the source afterwards changes nothing', () => {
+    const batch = new WriteBatch();
+    const source = Buffer.from([1, 2, 3]);
+    batch.addBytes(source);
+    source.fill(9);
+    batch.addBytes(source.subarray(0, 1));
+    const taken = batch.take();
+    expect(Buffer.isBuffer(taken)).toBe(true);
+    expect([...wire(taken)]).toEqual([1, 2, 3, 9]);
+  });
+
+  it('keeps a tick of many small buffers in one contiguous Buffer, growing past the first slab', () => {
+    const batch = new WriteBatch();
+    const expected: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const bytes = Buffer.alloc(64, i & 0xff);
+      batch.addBytes(bytes);
+      expected.push(...bytes);
+    }
+    const taken = batch.take();
+    expect(Buffer.isBuffer(taken)).toBe(true);
+    expect((taken as Buffer).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('never writes again into a region it handed out', () => {
+    const batch = new WriteBatch();
+    const taken: Buffer[] = [];
+    for (let tick = 0; tick < 600; tick++) {
+      batch.addBytes(Buffer.alloc(100, tick & 0xff));
+      taken.push(batch.take() as Buffer);
+    }
+    taken.forEach((region, tick) => expect(region.equals(Buffer.alloc(100, tick & 0xff))).toBe(true));
+  });
+
+  it('gives a large buffer a copy of its own, in order between small ones', () => {
+    const batch = new WriteBatch();
+    const large = Buffer.alloc(100 * 1024, 7);
+    batch.addBytes(Buffer.from([1]));
+    batch.addBytes(large);
+    large.fill(0);
+    batch.addBytes(Buffer.from([2]));
+    const taken = batch.take();
+    expect(Array.isArray(taken)).toBe(true);
+    const bytes = wire(taken);
+    expect(bytes.length).toBe(100 * 1024 + 2);
+    expect(bytes[0]).toBe(1);
+    expect(bytes[1]).toBe(7);
+    expect(bytes[100 * 1024]).toBe(7);
+    expect(bytes[100 * 1024 + 1]).toBe(2);
+  });
+
+  it('keeps the order of text and bytes mixed in one tick', () => {
+    const batch = new WriteBatch();
+    batch.addText('a');
+    batch.addBytes(Buffer.from('b'));
+    batch.addText('ç');
+    batch.addBytes(new Uint8Array([0x64]));
+    expect(wire(batch.take()).toString()).toBe('abçd');
+    // The next tick is text again, joined as a string.
+    batch.addText('e');
+    expect(batch.take()).toBe('e');
+  });
+
+  it('drops everything on clear()', () => {
+    const batch = new WriteBatch();
+    batch.addText('x');
+    batch.addBytes(Buffer.from('y'));
+    batch.clear();
+    expect(batch.size).toBe(0);
+    expect(batch.take()).toBeNull();
+    batch.addBytes(Buffer.from('z'));
+    expect(wire(batch.take()).toString()).toBe('z');
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * What one connection writes at the end of a tick. Text frames (JSON mode) are joined into
+ * one string; bytes (raw mode) are COPIED, when added, into a slab shared by later batches.
+ * Either way the tick costs one socket write, whatever its frame count.
+ *
+ * Why copy on add: the caller may reuse its buffer as soon as `emit` returns, yet the write
+ * happens at the end of the tick. Copying straight into the slab is the only copy made: no
+ * Buffer object per message (a copy per emit, as node-ipc made) and no `Buffer.concat` at
+ * flush (what joining the callers' own buffers would cost).
+ */
+
+/** Smallest slab. */
+const MIN_SLAB_BYTES = 16 * 1024;
+/** A slab this large is not kept for later ticks: an idle connection holds at most this much. */
+const MAX_KEPT_SLAB_BYTES = 64 * 1024;
+/** Byte chunks this long or longer get a copy of their own instead of a region of the slab. */
+const OWN_COPY_BYTES = 64 * 1024;
+
+/** A batch taken for writing: one string, one Buffer, or Buffers to write in order (corked). */
+export type BatchPayload = string | Buffer | Buffer[];
+
+/**
+ * Bytes go into a slab: like Node's Buffer pool, a region of it is handed to the socket and
+ * never written again, and later batches continue after it. A batch that outgrows its slab
+ * moves to a larger one (doubling, so each byte is copied O(1) times), so that a tick is one
+ * contiguous region and one plain socket write. The next slab is sized for the last batch.
+ */
+export class WriteBatch {
+  /** Bytes in the batch (a string's length stands in for its UTF-8 size: exact for ASCII, never more than 3x off). */
+  size = 0;
+  private _text = '';
+  /** Bytes were added: everything in the batch is in `_parts` and the slab region. */
+  private _binary = false;
+  /** Finished byte parts, in order (the open slab region comes after them). */
+  private _parts: Buffer[] = [];
+  private _slab: Buffer | null = null;
+  /** This batch's region of the slab: [_regionStart, _regionEnd). */
+  private _regionStart = 0;
+  private _regionEnd = 0;
+  /** Bytes of the last batch that used the slab: the size hint for the next slab. */
+  private _lastRegionBytes = 0;
+
+  /** Appends text, written as UTF-8. */
+  addText(text: string): void {
+    if (this._binary) this._pushOwned(Buffer.from(text, 'utf8'));
+    else this._text += text;
+    this.size += text.length;
+  }
+
+  /** Appends a copy of `bytes`; the caller may change or reuse them afterwards. */
+  addBytes(bytes: Uint8Array): void {
+    if (!this._binary) {
+      this._binary = true;
+      if (this._text.length > 0) {
+        this._parts.push(Buffer.from(this._text, 'utf8'));
+        this._text = '';
+      }
+    }
+    const length = bytes.length;
+    if (length >= OWN_COPY_BYTES) {
+      const copy = Buffer.allocUnsafeSlow(length);
+      copy.set(bytes);
+      this._pushOwned(copy);
+    } else if (length > 0) {
+      if (this._slab === null || this._regionEnd + length > this._slab.length) this._moveToNewSlab(length);
+      (this._slab as Buffer).set(bytes, this._regionEnd);
+      this._regionEnd += length;
+    }
+    this.size += length;
+  }
+
+  /** Empties the batch and returns what it held, or null when it is empty. */
+  take(): BatchPayload | null {
+    if (this.size === 0) return null;
+    this.size = 0;
+    if (!this._binary) {
+      const text = this._text;
+      this._text = '';
+      return text;
+    }
+    this._binary = false;
+    const regionBytes = this._regionEnd - this._regionStart;
+    this._closeRegion();
+    if (regionBytes > 0) {
+      this._lastRegionBytes = regionBytes;
+      const slab = this._slab as Buffer;
+      // Kept only while small and with room for another batch like this one.
+      if (slab.length > MAX_KEPT_SLAB_BYTES || slab.length - this._regionEnd < regionBytes) this._dropSlab();
+    }
+    const parts = this._parts;
+    this._parts = [];
+    return parts.length === 1 ? (parts[0] as Buffer) : parts;
+  }
+
+  /** Drops the batch (the connection is gone). */
+  clear(): void {
+    this.size = 0;
+    this._text = '';
+    this._binary = false;
+    this._parts = [];
+    this._dropSlab();
+  }
+
+  /** A slab with room for the open region plus `length` bytes; the region moves into it. */
+  private _moveToNewSlab(length: number): void {
+    const regionBytes = this._regionEnd - this._regionStart;
+    const slab = Buffer.allocUnsafeSlow(Math.max(MIN_SLAB_BYTES, 2 * (regionBytes + length), 2 * this._lastRegionBytes));
+    if (regionBytes > 0) (this._slab as Buffer).copy(slab, 0, this._regionStart, this._regionEnd);
+    this._slab = slab;
+    this._regionStart = 0;
+    this._regionEnd = regionBytes;
+  }
+
+  private _dropSlab(): void {
+    this._slab = null;
+    this._regionStart = 0;
+    this._regionEnd = 0;
+  }
+
+  /** Bytes that need no copy (already ours) go after what the batch holds. */
+  private _pushOwned(bytes: Buffer): void {
+    this._closeRegion();
+    this._parts.push(bytes);
+  }
+
+  /** The slab region becomes a finished part; the slab's rest serves the next bytes. */
+  private _closeRegion(): void {
+    if (this._regionEnd === this._regionStart) return;
+    this._parts.push((this._slab as Buffer).subarray(this._regionStart, this._regionEnd));
+    this._regionStart = this._regionEnd;
+  }
+}
