@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Client } from '../src/client';
 import { retryBudget, toSocketPath } from '../src/config';
 import { IPC, IPCModule } from '../src/ipc';
@@ -22,6 +23,17 @@ describe('ipc.config', () => {
     }));
     expect(config.interface).toEqual({ localAddress: false, localPort: false, family: false, hints: false, lookup: false });
     expect(typeof config.logger).toBe('function');
+  });
+
+  it('is a fast-properties object in every instance, not only the first (hot paths read it per message)', () => {
+    // A fresh accessor pair per config once turned every config after the first into a
+    // dictionary-mode object: a hash lookup on every config read.
+    setFlagsFromString('--allow-natives-syntax');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the only way to call a V8 intrinsic
+    const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+    const configs = [new IPCModule().config, new IPCModule().config, new IPCModule().config];
+    configs[2]!.silent = true;
+    for (const config of configs) expect(hasFastProperties(config)).toBe(true);
   });
 
   it("accepts the README's `interfaces` spelling as the same object, without a new key", () => {
