@@ -7,7 +7,7 @@
  * with min and max, and every figure beside its ratio to `net-baseline` of the same run.
  *
  *   node bench/run.js [--quick | --tiny] [--samples N] [--lanes a,b] [--subjects a,b]
- *                     [--timeout S] [--out FILE.json] [--cpu-prof DIR]
+ *                     [--timeout S] [--out FILE.json] [--cpu-prof DIR] [--scale N]
  *
  * Writes bench/results/bench-<time>.{json,md} (or --out) and prints the markdown table.
  * Exits 1 when any trial lost, added or reordered a message (a timeout is reported, not fatal).
@@ -25,7 +25,7 @@ const LABELS = { before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', '
 const CHILD = join(__dirname, 'child.js');
 
 function parseArgs(argv) {
-  const args = { size: 'full', samples: 0, lanes: null, subjects: SUBJECTS, timeout: 0, out: null, cpuProf: null };
+  const args = { size: 'full', samples: 0, lanes: null, subjects: SUBJECTS, timeout: 0, out: null, cpuProf: null, scale: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.size = 'quick';
@@ -36,8 +36,10 @@ function parseArgs(argv) {
     else if (a === '--timeout') args.timeout = Number(argv[++i]);
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--cpu-prof') args.cpuProf = argv[++i];
+    else if (a === '--scale') args.scale = Number(argv[++i]);
     else throw new Error(`Unknown option ${a}`);
   }
+  if (!(args.scale > 0)) throw new Error('--scale takes a positive number');
   if (!args.samples) args.samples = args.size === 'full' ? 5 : args.size === 'quick' ? 3 : 1;
   if (!args.timeout) args.timeout = args.size === 'full' ? 60 : args.size === 'quick' ? 10 : 30;
   for (const s of args.subjects) if (!KNOWN.includes(s)) throw new Error(`Unknown subject ${s}`);
@@ -174,18 +176,30 @@ function markdown(results, args) {
   return lines.join('\n');
 }
 
+/**
+ * `--scale N`: N times the messages of the small-message lanes (not the large ones). A trial
+ * runs in a fresh process, so its first tens of thousands of messages run while the JIT warms
+ * up; a larger scale shows the steady state, where the library's own per-message cost shows.
+ */
+function scaled(params, scale) {
+  if (scale === 1 || params.size) return params;
+  const out = { ...params, count: Math.round(params.count * scale) };
+  if (params.warmup) out.warmup = Math.round(params.warmup * scale);
+  return out;
+}
+
 async function run(argv) {
   const args = parseArgs(argv);
   if (args.cpuProf) mkdirSync(args.cpuProf, { recursive: true });
   const lanes = LANES.filter((l) => l.sizes[args.size] && (!args.lanes || args.lanes.includes(l.name)));
   const started = new Date();
   const results = {
-    started: started.toISOString(), size: args.size, samplesPerSubject: args.samples, timeoutS: args.timeout,
+    started: started.toISOString(), size: args.size, scale: args.scale, samplesPerSubject: args.samples, timeoutS: args.timeout,
     node: process.version, cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, loadavg: os.loadavg(),
     subjects: args.subjects, lanes: [], failures: [],
   };
   for (const lane of lanes) {
-    const params = lane.sizes[args.size];
+    const params = scaled(lane.sizes[args.size], args.scale);
     const raw = Object.fromEntries(args.subjects.map((s) => [s, []]));
     const gaveUp = new Set();
     for (let r = 0; r < args.samples; r++) {
@@ -229,7 +243,8 @@ module.exports = { run, SUBJECTS };
 
 if (require.main === module) {
   run(process.argv.slice(2)).then(({ results, out }) => {
-    const head = `node ${results.node}, ${results.cpus} x ${results.cpuModel}, ${results.size} run, ${results.samplesPerSubject} samples per subject, ${results.seconds.toFixed(0)} s`;
+    const scale = results.scale === 1 ? '' : ` x${results.scale} messages`;
+    const head = `node ${results.node}, ${results.cpus} x ${results.cpuModel}, ${results.size} run${scale}, ${results.samplesPerSubject} samples per subject, ${results.seconds.toFixed(0)} s`;
     process.stdout.write(`\n${head}\nmedian (min–max) **ratio to net-baseline**; ↑ higher is better, ↓ lower is better\n\n${results.markdown}\n\nresults: ${out}\n`);
     if (results.failures.length > 0) {
       process.stdout.write(`\n${results.failures.length} trial(s) FAILED verification\n`);

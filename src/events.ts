@@ -28,6 +28,8 @@ const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
  */
 export class EventHub<L extends object = AnyListeners> {
   private readonly _listeners = new Map<string, readonly Entry[]>();
+  /** The `'*'` entries, kept apart so a dispatch costs one Map lookup, not two. */
+  private _catchAll: readonly Entry[] | undefined = undefined;
 
   /** Adds `handler` for `type`; `'*'` receives every event as `(type, ...args)`. */
   on<K extends keyof L & string>(type: K, handler: L[K]): this;
@@ -48,7 +50,7 @@ export class EventHub<L extends object = AnyListeners> {
     const entries = this._listeners.get(type);
     if (entries === undefined) return this;
     if (handler === '*') {
-      this._listeners.delete(type);
+      this._set(type, NO_ENTRIES);
       return this;
     }
     if (typeof handler !== 'function') {
@@ -77,7 +79,7 @@ export class EventHub<L extends object = AnyListeners> {
     if (typeof type !== 'string') throw invalidArgument('type', 'a string', type);
     const entries = this._listeners.get(type);
     if (entries !== undefined) this._call(type, entries, args);
-    const catchAll = this._listeners.get('*');
+    const catchAll = this._catchAll;
     if (catchAll !== undefined) this._call('*', catchAll, [type, ...args]);
     return this;
   }
@@ -113,7 +115,7 @@ export class EventHub<L extends object = AnyListeners> {
         else entry.fn.call(this, data, from);
       }
     }
-    const catchAll = this._listeners.get('*');
+    const catchAll = this._catchAll;
     if (catchAll !== undefined) this._call('*', catchAll, argc === 1 ? [type, data] : [type, data, from]);
   }
 
@@ -130,7 +132,7 @@ export class EventHub<L extends object = AnyListeners> {
     // event-pubsub threw a ReferenceError here; a TypeError names the mistake better.
     if (typeof handler !== 'function') throw invalidArgument('handler', 'a function', handler);
     const entries = this._listeners.get(type) ?? NO_ENTRIES;
-    this._listeners.set(type, [...entries, { fn: handler, once }]);
+    this._set(type, [...entries, { fn: handler, once }]);
     return this;
   }
 
@@ -139,9 +141,11 @@ export class EventHub<L extends object = AnyListeners> {
     if (entries !== undefined) this._set(type, entries.filter((other) => other !== entry));
   }
 
+  /** Every change of the listeners goes through here. */
   private _set(type: string, entries: readonly Entry[]): void {
     if (entries.length === 0) this._listeners.delete(type);
     else this._listeners.set(type, entries);
+    if (type === '*') this._catchAll = entries.length === 0 ? undefined : entries;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * WriteBatch: what a connection writes at the end of a tick. Text is joined, bytes are
- * copied on add (the caller may reuse its buffer), a tick of small buffers is one region.
+ * copied on add (the caller may reuse its buffer) into slabs, never written twice.
  */
 import { WriteBatch, type BatchPayload } from '../../src/transport/write-batch';
 
@@ -33,7 +33,7 @@ describe('WriteBatch', () => {
     expect([...wire(taken)]).toEqual([1, 2, 3, 9]);
   });
 
-  it('keeps a tick of many small buffers in one contiguous Buffer, growing past the first slab', () => {
+  it('keeps a tick of many small buffers in order, in parts of at most 64 KiB', () => {
     const batch = new WriteBatch();
     const expected: number[] = [];
     for (let i = 0; i < 3000; i++) {
@@ -42,8 +42,31 @@ describe('WriteBatch', () => {
       expected.push(...bytes);
     }
     const taken = batch.take();
+    expect(Array.isArray(taken)).toBe(true);
+    for (const part of taken as Buffer[]) expect(part.length).toBeLessThanOrEqual(64 * 1024);
+    expect(wire(taken).equals(Buffer.from(expected))).toBe(true);
+  });
+
+  it('writes a small tick as one Buffer', () => {
+    const batch = new WriteBatch();
+    for (let i = 0; i < 10; i++) batch.addBytes(Buffer.alloc(64, i));
+    const taken = batch.take();
     expect(Buffer.isBuffer(taken)).toBe(true);
-    expect((taken as Buffer).equals(Buffer.from(expected))).toBe(true);
+    expect((taken as Buffer).length).toBe(640);
+  });
+
+  it('writes each of a run of regular ticks as one Buffer once its slab has grown', () => {
+    const batch = new WriteBatch();
+    const tick = (): ReturnType<WriteBatch['take']> => {
+      for (let i = 0; i < 625; i++) batch.addBytes(Buffer.alloc(64, i & 0xff)); // 40000 bytes
+      return batch.take();
+    };
+    tick(); // the first tick grows the slab, in parts
+    for (let n = 0; n < 20; n++) {
+      const taken = tick();
+      expect(Buffer.isBuffer(taken)).toBe(true);
+      expect((taken as Buffer).length).toBe(40000);
+    }
   });
 
   it('never writes again into a region it handed out', () => {

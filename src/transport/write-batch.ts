@@ -9,21 +9,24 @@
  * flush (what joining the callers' own buffers would cost).
  */
 
-/** Smallest slab. */
-const MIN_SLAB_BYTES = 16 * 1024;
-/** A slab this large is not kept for later ticks: an idle connection holds at most this much. */
-const MAX_KEPT_SLAB_BYTES = 64 * 1024;
-/** Byte chunks this long or longer get a copy of their own instead of a region of the slab. */
-const OWN_COPY_BYTES = 64 * 1024;
+/** First slab of a connection: small, since a quiet connection keeps its slab. */
+const MIN_SLAB_BYTES = 8 * 1024;
+/**
+ * Largest slab. Kept under glibc's mmap threshold (128 KiB): larger allocations are fresh
+ * mappings, whose page faults cost more than the copies they hold.
+ */
+const MAX_SLAB_BYTES = 64 * 1024;
+/** Byte chunks this long or longer get a copy of their own instead of a region of a slab. */
+const OWN_COPY_BYTES = MAX_SLAB_BYTES / 4;
 
 /** A batch taken for writing: one string, one Buffer, or Buffers to write in order (corked). */
 export type BatchPayload = string | Buffer | Buffer[];
 
 /**
  * Bytes go into a slab: like Node's Buffer pool, a region of it is handed to the socket and
- * never written again, and later batches continue after it. A batch that outgrows its slab
- * moves to a larger one (doubling, so each byte is copied O(1) times), so that a tick is one
- * contiguous region and one plain socket write. The next slab is sized for the last batch.
+ * never written again, and later batches continue after it while they fit. A connection
+ * whose ticks outgrow its slab gets larger slabs (doubling up to 64 KiB); a tick larger than
+ * that is several parts, written together (cork: one writev, no join).
  */
 export class WriteBatch {
   /** Bytes in the batch (a string's length stands in for its UTF-8 size: exact for ASCII, never more than 3x off). */
@@ -37,8 +40,8 @@ export class WriteBatch {
   /** This batch's region of the slab: [_regionStart, _regionEnd). */
   private _regionStart = 0;
   private _regionEnd = 0;
-  /** Bytes of the last batch that used the slab: the size hint for the next slab. */
-  private _lastRegionBytes = 0;
+  /** Size of the next slab. */
+  private _slabBytes = MIN_SLAB_BYTES;
 
   /** Appends text, written as UTF-8. */
   addText(text: string): void {
@@ -62,7 +65,7 @@ export class WriteBatch {
       copy.set(bytes);
       this._pushOwned(copy);
     } else if (length > 0) {
-      if (this._slab === null || this._regionEnd + length > this._slab.length) this._moveToNewSlab(length);
+      if (this._slab === null || this._regionEnd + length > this._slab.length) this._newSlab();
       (this._slab as Buffer).set(bytes, this._regionEnd);
       this._regionEnd += length;
     }
@@ -81,12 +84,9 @@ export class WriteBatch {
     this._binary = false;
     const regionBytes = this._regionEnd - this._regionStart;
     this._closeRegion();
-    if (regionBytes > 0) {
-      this._lastRegionBytes = regionBytes;
-      const slab = this._slab as Buffer;
-      // Kept only while small and with room for another batch like this one.
-      if (slab.length > MAX_KEPT_SLAB_BYTES || slab.length - this._regionEnd < regionBytes) this._dropSlab();
-    }
+    // No room for another batch like this one: the next starts a fresh slab, so that it is
+    // one region (one plain write) rather than the tail of this slab plus the head of another.
+    if (this._slab !== null && this._slab.length - this._regionEnd < regionBytes) this._dropSlab();
     const parts = this._parts;
     this._parts = [];
     return parts.length === 1 ? (parts[0] as Buffer) : parts;
@@ -101,14 +101,14 @@ export class WriteBatch {
     this._dropSlab();
   }
 
-  /** A slab with room for the open region plus `length` bytes; the region moves into it. */
-  private _moveToNewSlab(length: number): void {
-    const regionBytes = this._regionEnd - this._regionStart;
-    const slab = Buffer.allocUnsafeSlow(Math.max(MIN_SLAB_BYTES, 2 * (regionBytes + length), 2 * this._lastRegionBytes));
-    if (regionBytes > 0) (this._slab as Buffer).copy(slab, 0, this._regionStart, this._regionEnd);
-    this._slab = slab;
+  /** The open region becomes a part; the next bytes go into a new slab. */
+  private _newSlab(): void {
+    // Filling a slab within one batch means this connection writes in larger ticks.
+    if (this._regionEnd > this._regionStart && this._slabBytes < MAX_SLAB_BYTES) this._slabBytes *= 2;
+    this._closeRegion();
+    this._slab = Buffer.allocUnsafeSlow(this._slabBytes);
     this._regionStart = 0;
-    this._regionEnd = regionBytes;
+    this._regionEnd = 0;
   }
 
   private _dropSlab(): void {
