@@ -25,14 +25,19 @@ describe('ipc.config', () => {
     expect(typeof config.logger).toBe('function');
   });
 
-  it('is a fast-properties object in every instance, not only the first (hot paths read it per message)', () => {
-    // A fresh accessor pair per config once turned every config after the first into a
-    // dictionary-mode object: a hash lookup on every config read.
+  it('is a fast-properties object in every instance, also beside a second copy of the package', () => {
+    // An own accessor for `interfaces` on each config once turned configs into dictionary-mode
+    // objects (a hash lookup on every config read, per message): after the first config when
+    // each got fresh getter functions, and always once a second copy of the module was loaded.
     setFlagsFromString('--allow-natives-syntax');
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the only way to call a V8 intrinsic
     const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
-    const configs = [new IPCModule().config, new IPCModule().config, new IPCModule().config];
-    configs[2]!.silent = true;
+    // dist/ is another copy of the same code, as two versions in one dependency tree are.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const otherCopy = require(join(__dirname, '..', '..', 'dist', 'config.js')) as { defaultConfig(): object };
+    const changed = new IPCModule().config;
+    changed.silent = true;
+    const configs = [otherCopy.defaultConfig(), new IPCModule().config, changed, otherCopy.defaultConfig(), new IPCModule().config];
     for (const config of configs) expect(hasFastProperties(config)).toBe(true);
   });
 

@@ -87,19 +87,27 @@ export interface IpcConfig {
 /** 100 MiB, as ws's maxPayload. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
 
-// One accessor pair shared by every config: V8 then gives every config the same hidden class.
-// Fresh getter/setter closures per config turned every config after the first into a
-// slow-mode (dictionary) object, and the hot path reads config keys on every message.
-const INTERFACES_ALIAS: PropertyDescriptor = {
-  get(this: IpcConfig) { return this.interface; },
-  set(this: IpcConfig, value: InterfaceConfig) { this.interface = value; },
-  enumerable: false,
-  configurable: true,
-};
+/**
+ * The prototype of every config. It holds the README's `interfaces` alias, an accessor. An own
+ * accessor on each config (defineProperty) turned configs into slow dictionary-mode objects,
+ * whose every read on the hot path is a hash lookup: V8 shares hidden-class transitions between
+ * object literals of the same shape, and the accessor conflicted with a second copy of this
+ * module (two versions in one dependency tree) or with fresh getter functions per config.
+ */
+const CONFIG_PROTOTYPE: object = Object.create(Object.prototype, {
+  interfaces: {
+    get(this: IpcConfig) { return this.interface; },
+    set(this: IpcConfig, value: InterfaceConfig) { this.interface = value; },
+    enumerable: false,
+    configurable: true,
+  },
+});
 
 /** A fresh config with node-ipc's defaults. */
 export function defaultConfig(): IpcConfig {
   const config = {
+    // A literal with a prototype: V8 builds it from a boilerplate, with a fast hidden class.
+    __proto__: CONFIG_PROTOTYPE,
     appspace: 'app.',
     socketRoot: '/tmp/',
     id: hostname(),
@@ -127,11 +135,10 @@ export function defaultConfig(): IpcConfig {
     maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
     maxPendingBytes: Infinity,
     messageTimeout: 0,
-  } satisfies Omit<IpcConfig, 'interfaces'>;
+  } satisfies Omit<IpcConfig, 'interfaces'> & { __proto__: object };
   // The README spells it `interfaces`, the code `interface`: one object under both names,
-  // non-enumerable so the config's keys stay node-ipc's.
-  Object.defineProperty(config, 'interfaces', INTERFACES_ALIAS);
-  return config as IpcConfig;
+  // inherited, so the config's own keys stay node-ipc's.
+  return config as unknown as IpcConfig;
 }
 
 /**
