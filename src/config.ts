@@ -94,14 +94,14 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
  * object literals of the same shape, and the accessor conflicted with a second copy of this
  * module (two versions in one dependency tree) or with fresh getter functions per config.
  */
-const CONFIG_PROTOTYPE: object = Object.create(Object.prototype, {
+const CONFIG_PROTOTYPE = Object.create(Object.prototype, {
   interfaces: {
     get(this: IpcConfig) { return this.interface; },
     set(this: IpcConfig, value: InterfaceConfig) { this.interface = value; },
     enumerable: false,
     configurable: true,
   },
-});
+}) as object;
 
 /** A fresh config with node-ipc's defaults. */
 export function defaultConfig(): IpcConfig {
