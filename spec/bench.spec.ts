@@ -39,4 +39,18 @@ describe('npm run bench', () => {
       }
     }
   }, 180000);
+
+  it('--scale multiplies the messages of the small-message lanes only', async () => {
+    const out = join(tempDir(), 'bench.json');
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(ROOT, 'bench', 'run.js'), '--tiny', '--scale', '2', '--lanes', 'tput-unix,single-1MiB',
+        '--subjects', 'net-baseline,node-ipc-ts', '--timeout', '30', '--out', out],
+      { cwd: ROOT, timeout: 60000 }, (err, _o, e) => resolve({ code: err ? 1 : 0, stderr: e }));
+    });
+    expect(code).withContext(stderr).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { scale: number; failures: unknown[]; lanes: Array<{ name: string; params: { count: number } }> };
+    expect(results.scale).toBe(2);
+    expect(results.failures).toEqual([]);
+    expect(results.lanes.map((l) => [l.name, l.params.count])).toEqual([['tput-unix', 600], ['single-1MiB', 1]]);
+  }, 70000);
 });
