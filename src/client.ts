@@ -157,10 +157,9 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     const config = this.config;
     let frame: string | Uint8Array;
     if (config.rawBuffer) {
-      // Raw mode takes any number of values; the common emit(buffer) goes straight through
-      // (the write batch copies it), and the JSON path builds no rest array.
+      // Raw mode takes any number of values; the JSON path (the hot one) builds no rest array.
       // eslint-disable-next-line prefer-rest-params
-      frame = arguments.length === 1 && type instanceof Uint8Array ? type : toRawBytes(type, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_VALUES, config.encoding);
+      frame = toRawBytes(type, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_VALUES, config.encoding);
     } else {
       assertId('type', type);
       frame = encodeMessage(type, data, config.delimiter);
