@@ -102,7 +102,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** True while a socket is open and ready. */
   get connected(): boolean {
-    return this._connection !== null && this.socket !== false && !this.socket.connecting && !this._connection.closed;
+    return !this.explicitlyDisconnected && this._connection !== null && this.socket !== false && !this.socket.connecting && !this._connection.closed;
   }
 
   /** Opens the connection. Called by `ipc.connectTo` / `ipc.connectToNet`. */
@@ -139,6 +139,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       maxMessageSize: config.maxMessageSize,
       maxPendingBytes: config.maxPendingBytes,
       messageTimeout: config.messageTimeout,
+      closeTimeout: config.closeTimeout,
       readyEvent,
     });
     this._connection = connection;
@@ -195,16 +196,28 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     return this._offlineBytes < OFFLINE_HIGH_WATER_MARK;
   }
 
-  /** @internal Called by `ipc.disconnect(id)`: no more retries, socket closed. */
+  /**
+   * @internal Called by `ipc.disconnect(id)`: no more retries; the socket closes gracefully.
+   * Connected: everything emitted before (this tick's batch, and in `sync` mode the messages
+   * still waiting for their turn) is written, then the socket half-closes and closes once the
+   * server has read it all (bounded by `config.closeTimeout`). Not connected (dialling, or
+   * waiting to retry): no socket ever took the offline messages; they are reported once
+   * with `ERR_IPC_UNSENT`. Either way `disconnect` and `destroy` follow.
+   */
   disconnectNow(): void {
     this.explicitlyDisconnected = true;
     const hadRetryPending = this._retryTimer !== null;
     this._clearRetry();
-    // What waits offline or in the sync queue is dropped by _finish, on the close or next tick.
-    if (this._connection !== null && !this._connection.closed) {
-      // Its close publishes `disconnect` and `destroy`.
-      this._connection.destroy();
-    } else if (hadRetryPending || this._connection === null) {
+    const connection = this._connection;
+    if (connection !== null && !connection.closed) {
+      if (this._open) {
+        for (const frame of this.queue.takeWaiting()) connection.write(frame);
+        // Its close publishes `disconnect` and `destroy`.
+        connection.end();
+      } else {
+        connection.destroy();
+      }
+    } else if (hadRetryPending || connection === null) {
       process.nextTick(() => this._finish(false));
     }
   }
@@ -232,7 +245,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** @internal StreamConnection hook: one received frame; decoded and published under its type. */
   onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
-    if (conn !== this._connection) return;
+    // After disconnect() the socket only drains: node-ipc destroyed it, so nothing more arrived.
+    if (conn !== this._connection || this.explicitlyDisconnected) return;
     if (this.config.rawBuffer) {
       this.dispatchMessage('data', frame, undefined, 1);
       return;
@@ -295,8 +309,14 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     if (this._destroyed) return;
     this._destroyed = true;
     this._clearRetry();
+    const unsent = this._offline.length + this.queue.length;
     this.queue.clear();
     this._dropOffline();
+    // Never a silent drop: what emit accepted but no socket took is reported once.
+    if (unsent > 0) {
+      this.publish('error', new IpcError('ERR_IPC_UNSENT',
+        `Client "${this.id}" finished with ${unsent} message${unsent === 1 ? '' : 's'} that no connection ever took; they were dropped`));
+    }
     if (publishDisconnect) this.publish('disconnect');
     this.publish('destroy');
   }

@@ -82,6 +82,12 @@ export interface IpcConfig {
   maxPendingBytes: number;
   /** Milliseconds an incomplete frame may wait for its end before the connection is closed with ERR_IPC_MESSAGE_TIMEOUT; `0` is off. Default `0`. */
   messageTimeout: number;
+  /**
+   * Milliseconds a graceful close (`ipc.disconnect(id)`, `server.stop()`) waits for what was
+   * emitted before it to be written and for the peer to close its side; then the socket is
+   * destroyed, with `ERR_IPC_CLOSE_TIMEOUT` when bytes were still unsent. Default `5000`.
+   */
+  closeTimeout: number;
 }
 
 /** 100 MiB, as ws's maxPayload. */
@@ -135,6 +141,7 @@ export function defaultConfig(): IpcConfig {
     maxMessageSize: DEFAULT_MAX_MESSAGE_SIZE,
     maxPendingBytes: Infinity,
     messageTimeout: 0,
+    closeTimeout: 5000,
   } satisfies Omit<IpcConfig, 'interfaces'> & { __proto__: object };
   // The README spells it `interfaces`, the code `interface`: one object under both names,
   // inherited, so the config's own keys stay node-ipc's.

@@ -21,6 +21,10 @@ export type IpcErrorCode =
   | 'ERR_IPC_PENDING_LIMIT'
   /** An incomplete frame was older than `config.messageTimeout`. */
   | 'ERR_IPC_MESSAGE_TIMEOUT'
+  /** A graceful close (disconnect, stop) still had unsent bytes after `config.closeTimeout`. */
+  | 'ERR_IPC_CLOSE_TIMEOUT'
+  /** A client finished (disconnected, or gave up retrying) with messages no connection ever took. */
+  | 'ERR_IPC_UNSENT'
   /** `config.tls` lacks what a TLS server or client needs, or names an unreadable file. */
   | 'ERR_IPC_TLS_CONFIG'
   /** A UDP datagram larger than the operating system allows. */

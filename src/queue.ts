@@ -65,6 +65,13 @@ export class SendQueue {
     if (this.length > 0) this.next(sender);
   }
 
+  /** Empties the queue and returns the waiting messages in order (a graceful close sends them). */
+  takeWaiting(): Array<string | Buffer> {
+    const waiting = this._items.slice(this._head);
+    this.clear();
+    return waiting;
+  }
+
   /** Drops everything (the client is finished). */
   clear(): void {
     this._items = [];

@@ -89,6 +89,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
       maxMessageSize: config.maxMessageSize,
       maxPendingBytes: config.maxPendingBytes,
       messageTimeout: config.messageTimeout,
+      closeTimeout: config.closeTimeout,
       readyEvent: null,
     };
     let server: NetServer;
@@ -127,7 +128,12 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     }, (err: Error) => this._startFailed(err));
   }
 
-  /** Closes every client connection and the listener; removes the socket file it created. Idempotent. */
+  /**
+   * Stops listening at once (the Unix socket file goes with the listener) and closes every
+   * client connection gracefully: what was emitted or broadcast before is written, then each
+   * socket half-closes and closes once its client has read everything (bounded by
+   * `config.closeTimeout`); `socket.disconnected` follows for each. Idempotent.
+   */
   stop(): void {
     if (this._state === State.stopped || this._state === State.idle) {
       this._state = State.stopped;
@@ -142,7 +148,11 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     }
     const server = this.server;
     if (server !== false) (server as NetServer).close();
-    for (const socket of this.sockets.slice()) (socket as Socket).destroy();
+    for (const socket of this.sockets.slice()) {
+      const conn = StreamConnection.of(socket);
+      if (conn === undefined) (socket as Socket).destroy();
+      else conn.end();
+    }
   }
 
   /**

@@ -149,10 +149,13 @@ for (const transport of STREAM_TRANSPORTS) {
       const { server, client } = await pair((config) => { config.maxRetries = 0; });
       const destroyed = nextEvent(client, 'destroy');
       const disconnected = nextEvent(client, 'disconnect');
+      // The close is graceful: the server's socket closes once the client answered its FIN.
+      const socketClosed = nextEvent(server, 'socket.disconnected');
       server.stop();
       server.stop();
       await disconnected;
       await destroyed;
+      await socketClosed;
       expect(server.sockets.length).toBe(0);
       if (transport.name === 'unix') expect(existsSync(server.path)).toBe(false);
     });

@@ -8,6 +8,11 @@
  * `write()` returns false the Node way once this peer's unsent bytes pass the socket's
  * high-water mark, and the owner hears `drain` when they fall below it again.
  *
+ * Nothing accepted by `write()` is thrown away by a close the owner asks for: `end()` hands
+ * the batch to the socket first, then half-closes (FIN) and waits for the peer to close its
+ * side, at most `graceMs`. A `process.exit()` flushes every batch still waiting for its tick
+ * from an `exit` hook (the kernel takes small writes at once, as node-ipc's write-through did).
+ *
  * Socket listeners are module-level functions that find their connection through a symbol
  * slot: no closures per connection, and every listener is removable by reference.
  */
@@ -45,11 +50,17 @@ export interface ConnectionOptions {
   maxPendingBytes: number;
   /** Milliseconds an incomplete frame may wait; 0 for no limit. */
   messageTimeout: number;
+  /** Milliseconds a graceful `end()` waits for unsent bytes and the peer's close before destroying. */
+  closeTimeout: number;
   /** The event that means "ready": 'connect' for net, 'secureConnect' for TLS, null for accepted sockets. */
   readyEvent: 'connect' | 'secureConnect' | null;
 }
 
 type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
+
+/** Where a connection is in its life: writable, closing gracefully, or gone. */
+const Phase = { open: 0, ending: 1, closed: 2 } as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
 
 export class StreamConnection implements FrameSink {
   readonly socket: Socket;
@@ -58,6 +69,7 @@ export class StreamConnection implements FrameSink {
   private readonly _maxPendingBytes: number;
   private readonly _highWaterMark: number;
   private readonly _messageTimeout: number;
+  private readonly _closeTimeout: number;
   /** What this tick wrote, sent as one socket write on process.nextTick. */
   private readonly _batch = new WriteBatch();
   /** The socket's unsent bytes when the batch began (read once per batch, see write()). */
@@ -66,10 +78,13 @@ export class StreamConnection implements FrameSink {
   private _needDrain = false;
   private _framesInChunk = 0;
   private _frameTimer: NodeJS.Timeout | null = null;
+  /** Bounds a graceful end(): the socket is destroyed when it fires. */
+  private _closeTimer: NodeJS.Timeout | null = null;
   private _faulted = false;
+  /** One field for the write path's check: anything but open refuses writes. */
+  private _phase: Phase = Phase.open;
+  /** The socket emitted 'close'. */
   private _closed = false;
-  /** destroy() was called (the socket's 'close' follows). */
-  private _destroyed = false;
 
   constructor(socket: Socket, owner: ConnectionOwner, options: ConnectionOptions) {
     this.socket = socket;
@@ -78,6 +93,11 @@ export class StreamConnection implements FrameSink {
     this._maxPendingBytes = options.maxPendingBytes;
     this._highWaterMark = socket.writableHighWaterMark;
     this._messageTimeout = options.messageTimeout;
+    this._closeTimeout = options.closeTimeout;
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on('exit', flushDueBatches);
+    }
     (socket as SlottedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
     socket.on('error', socketOnError);
@@ -101,8 +121,8 @@ export class StreamConnection implements FrameSink {
    * unsent bytes pass the high-water mark; `onConnectionDrain` follows when they are written.
    */
   write(chunk: string | Uint8Array): boolean {
-    // Only our own flags here: a socket destroyed behind our back is caught at flush.
-    if (this._closed || this._destroyed) return false;
+    // Only our own state here: a socket destroyed behind our back is caught at flush.
+    if (this._phase !== Phase.open) return false;
     const batch = this._batch;
     // The socket's queue (a getter chain) is read once per batch: it cannot change before our
     // flush, since its writes complete in I/O callbacks and the flush runs on this tick.
@@ -118,7 +138,7 @@ export class StreamConnection implements FrameSink {
     else batch.addBytes(chunk);
     if (!this._flushScheduled) {
       this._flushScheduled = true;
-      process.nextTick(flushConnection, this);
+      scheduleFlush(this);
     }
     if (queued < this._highWaterMark) return true;
     this._needDrain = true;
@@ -153,10 +173,28 @@ export class StreamConnection implements FrameSink {
     }
   }
 
+  /**
+   * Closes gracefully: this tick's batch goes to the socket now, then the socket half-closes
+   * (FIN after the last byte). It closes when the peer has read everything and closed its
+   * side, or after `closeTimeout` ms: then it is destroyed, with `ERR_IPC_CLOSE_TIMEOUT` when
+   * bytes were still unsent (a peer that stopped reading cannot keep the process alive).
+   * Frames still arrive until then; `write()` refuses new ones. Idempotent.
+   */
+  end(): void {
+    if (this._phase !== Phase.open) return;
+    this.flush();
+    if (this._phase !== Phase.open || this.socket.destroyed) return; // the flush failed (pending limit)
+    this._phase = Phase.ending;
+    this.socket.end();
+    this._closeTimer = setTimeout(closeTimerFired, this._closeTimeout, this);
+    this._closeTimer.unref();
+  }
+
   /** Closes now; unsent bytes are dropped. */
   destroy(): void {
-    this._destroyed = true;
+    this._phase = Phase.closed;
     this._clearFrameTimer();
+    this._clearCloseTimer();
     this.socket.destroy();
   }
 
@@ -212,7 +250,9 @@ export class StreamConnection implements FrameSink {
   onClose(): void {
     if (this._closed) return;
     this._closed = true;
+    this._phase = Phase.closed;
     this._clearFrameTimer();
+    this._clearCloseTimer();
     this._decoder?.reset();
     this._batch.clear();
     this.owner.onConnectionClose(this);
@@ -246,6 +286,26 @@ export class StreamConnection implements FrameSink {
     this._frameTimer = null;
   }
 
+  private _clearCloseTimer(): void {
+    if (this._closeTimer === null) return;
+    clearTimeout(this._closeTimer);
+    this._closeTimer = null;
+  }
+
+  /** @internal The graceful close took longer than closeTimeout. */
+  timeoutClose(): void {
+    this._closeTimer = null;
+    if (this.closed) return;
+    const socket = this.socket;
+    // Everything went to the kernel (which still delivers it): only the peer's FIN is missing.
+    if (socket.writableFinished) {
+      this.destroy();
+      return;
+    }
+    this.fail(new IpcError('ERR_IPC_CLOSE_TIMEOUT',
+      `${socket.writableLength} bytes were still unsent after closeTimeout (${this._closeTimeout} ms); the connection was destroyed`));
+  }
+
   /** @internal */
   timeoutIncompleteFrame(): void {
     this._frameTimer = null;
@@ -262,8 +322,30 @@ function reportFault(conn: StreamConnection, err: IpcError): void {
   conn.owner.onConnectionError(conn, err);
 }
 
-function flushConnection(conn: StreamConnection): void {
-  conn.flush();
+/**
+ * Connections whose batch waits for the end of this tick: one `process.nextTick` flushes them
+ * all (a broadcast to N clients schedules one callback, not N), and the `exit` hook finds them.
+ */
+const dueBatches: StreamConnection[] = [];
+let exitHookInstalled = false;
+
+function scheduleFlush(conn: StreamConnection): void {
+  if (dueBatches.push(conn) === 1) process.nextTick(flushDueBatches);
+}
+
+/**
+ * Hands every waiting batch to its socket. Also the `exit` hook: at `process.exit()` no tick
+ * runs again, but a socket write still tries the kernel synchronously, so small batches
+ * leave; what the kernel cannot take at once is lost, as with any Node socket.
+ */
+function flushDueBatches(): void {
+  // Read live: a flush that reports a fault may run user code that writes to another connection.
+  for (let i = 0; i < dueBatches.length; i++) (dueBatches[i] as StreamConnection).flush();
+  dueBatches.length = 0;
+}
+
+function closeTimerFired(conn: StreamConnection): void {
+  conn.timeoutClose();
 }
 
 function drainAfterIo(conn: StreamConnection): void {
