@@ -53,7 +53,6 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   private _state: State = State.idle;
   private _udp: UdpEndpoint | null = null;
-  private _connectionOptions: ConnectionOptions | null = null;
   private _peers = new Map<string, UdpPeer>();
   private _delimiter = Buffer.from('\f');
 
@@ -84,14 +83,6 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
       this._startUdp(this.udp4 ? 'udp4' : 'udp6');
       return;
     }
-    this._connectionOptions = {
-      delimiter: config.rawBuffer ? null : this._delimiter,
-      maxMessageSize: config.maxMessageSize,
-      maxPendingBytes: config.maxPendingBytes,
-      messageTimeout: config.messageTimeout,
-      closeTimeout: config.closeTimeout,
-      readyEvent: null,
-    };
     let server: NetServer;
     try {
       server = config.tls ? createTlsServer(resolveTlsServerOptions(config.tls), serverOnSocket) : createStreamServer(serverOnSocket);
@@ -251,13 +242,29 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     });
   }
 
+  /**
+   * Framing and limits of a new connection, read from the config when it is accepted: node-ipc
+   * read `rawBuffer` per chunk, and real code switches it on in the `serve` callback (after start).
+   */
+  private _connectionOptions(): ConnectionOptions {
+    const config = this.config;
+    return {
+      delimiter: config.rawBuffer ? null : this._delimiter,
+      maxMessageSize: config.maxMessageSize,
+      maxPendingBytes: config.maxPendingBytes,
+      messageTimeout: config.messageTimeout,
+      closeTimeout: config.closeTimeout,
+      readyEvent: null,
+    };
+  }
+
   /** @internal An accepted stream socket. */
   accept(socket: Socket): void {
     if (this._state !== State.listening) {
       socket.destroy();
       return;
     }
-    new StreamConnection(socket, this, this._connectionOptions as ConnectionOptions);
+    new StreamConnection(socket, this, this._connectionOptions());
     this.sockets.push(socket);
     if (!this.config.silent) this.log('## socket connection to server detected ##');
     this.publish('connect', socket);
