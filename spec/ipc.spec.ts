@@ -19,7 +19,7 @@ describe('ipc.config', () => {
       unlink: true, delimiter: '\f', silent: false, logDepth: 5, logInColor: true, maxConnections: 100, retry: 500,
       maxRetries: Infinity, stopRetrying: false, tls: false, networkHost: '127.0.0.1', networkPort: 8000,
       readableAll: false, writableAll: false, IPType: '', maxMessageSize: 100 * 1024 * 1024,
-      maxPendingBytes: Infinity, messageTimeout: 0,
+      maxPendingBytes: Infinity, messageTimeout: 0, closeTimeout: 5000,
     }));
     expect(config.interface).toEqual({ localAddress: false, localPort: false, family: false, hints: false, lookup: false });
     expect(typeof config.logger).toBe('function');
