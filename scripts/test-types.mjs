@@ -5,7 +5,9 @@
  * Each fixture resolves `node-ipc-ts` through a `node_modules/node-ipc-ts` symlink to the
  * repository root, so resolution goes through package.json `exports`/`types` as a user's
  * would. Negative cases are `// @ts-expect-error` lines: an unused one fails the compile.
- * Fixtures run in parallel (two at a time); exits non-zero when any fails.
+ * A fixture may compile another's source (`"files": ["../interop-star/index.ts"]`), so every
+ * link is made before any compile starts. Fixtures run in parallel (two at a time); exits
+ * non-zero when any fails.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
@@ -58,11 +60,11 @@ function compile(dir) {
 }
 
 const started = Date.now();
+fixtures.forEach(linkPackage);
 const queue = fixtures.slice();
 const results = [];
 async function worker() {
   for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-    linkPackage(dir);
     results.push(await compile(dir));
   }
 }

@@ -16,18 +16,39 @@ import { Server } from './server';
 import type { TlsConfig } from './transport/tls';
 import type { UdpPeer } from './transport/udp';
 
-type Entry = IPCModuleClass & {
+/**
+ * The type of the singleton. The members IPC declares as class methods (and the `IPC`
+ * accessor) are declared again here, as interface members: under `esModuleInterop`,
+ * TypeScript types `import * as ipc from 'node-ipc-ts'` as a spread of this value, and a
+ * spread drops members declared by a class as methods or accessors (not those of an
+ * interface). At run time they are accessors on IPC's prototype returning bound methods.
+ */
+interface Entry extends IPCModuleClass {
   /** The singleton itself (v10's default export). */
   readonly default: Entry;
   /** The class of the singleton: `new IPCModule()` makes an independent instance. */
   readonly IPCModule: typeof IPCModuleClass;
+  /** The base class (`new ipc.IPC()`); see {@link IPCModuleClass.IPC}. */
+  readonly IPC: typeof IPCClass;
   /** The error class of runtime faults published as `error` events. */
   readonly IpcError: typeof IpcError;
   /** The client class (`ipc.of[id]`). */
   readonly Client: typeof Client;
   /** The server class (`ipc.server`). */
   readonly Server: typeof Server;
-};
+  /** See {@link IPCModuleClass.log}. */
+  readonly log: IPCModuleClass['log'];
+  /** See {@link IPCModuleClass.connectTo}. */
+  readonly connectTo: IPCModuleClass['connectTo'];
+  /** See {@link IPCModuleClass.connectToNet}. */
+  readonly connectToNet: IPCModuleClass['connectToNet'];
+  /** See {@link IPCModuleClass.disconnect}. */
+  readonly disconnect: IPCModuleClass['disconnect'];
+  /** See {@link IPCModuleClass.serve}. */
+  readonly serve: IPCModuleClass['serve'];
+  /** See {@link IPCModuleClass.serveNet}. */
+  readonly serveNet: IPCModuleClass['serveNet'];
+}
 
 const ipc = new IPCModuleClass();
 // Non-enumerable, so Object.keys(ipc) stays what node-ipc users see.

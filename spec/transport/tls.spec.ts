@@ -188,7 +188,7 @@ describe('tls transport', () => {
     expect((await failed)[0]).toBeInstanceOf(Error);
   });
 
-  it('a server without key and certificate publishes ERR_IPC_TLS_CONFIG naming the config keys', async () => {
+  it('a server without key and certificate publishes ERR_IPC_TLS_CONFIG naming the config keys and a throwaway key command', async () => {
     const ipc = freshIpc((config) => { config.tls = { rejectUnauthorized: false }; });
     ipc.serveNet('127.0.0.1', 0);
     const server = ipc.server;
@@ -199,6 +199,11 @@ describe('tls transport', () => {
     expect(err.code).toBe('ERR_IPC_TLS_CONFIG');
     expect(err.message).toContain('config.tls.private');
     expect(err.message).toContain('config.tls.public');
+    // Upstream's basic-local-only example relied on the key node-ipc shipped: none is bundled
+    // here, so the refusal says how to make a throwaway pair for local testing.
+    expect(err.message).toContain('No key is bundled');
+    expect(err.message).toContain('openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=localhost');
+    expect(err.message).toContain("private: 'key.pem', public: 'cert.pem'");
     expect(server.server).toBeFalse();
   });
 

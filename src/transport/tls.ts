@@ -55,8 +55,16 @@ export function resolveTlsOptions(config: TlsConfig): ResolvedTlsOptions {
 }
 
 /**
+ * How to make a throwaway self-signed key pair for local testing, quoted in the refusal
+ * below: upstream's TLS examples (`basic-local-only`) start a server without a key, relying
+ * on the one node-ipc shipped, and this package never bundles one.
+ */
+const THROWAWAY_KEY_PAIR = 'openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj /CN=localhost';
+
+/**
  * Server options, refusing to start without a key and certificate. node-ipc fell back to a
  * key shipped inside its package: a publicly known key is no security (BEHAVIOUR.md "TLS").
+ * The error names the keys to set and how to make a throwaway pair for local testing.
  */
 export function resolveTlsServerOptions(config: TlsConfig): TlsOptions {
   const options = resolveTlsOptions(config);
@@ -64,7 +72,10 @@ export function resolveTlsServerOptions(config: TlsConfig): TlsOptions {
   if (!hasIdentity) {
     throw new IpcError('ERR_IPC_TLS_CONFIG',
       'A TLS server needs a private key and a certificate: set config.tls.private and config.tls.public ' +
-      '(file paths), or config.tls.key and config.tls.cert (PEM), or config.tls.pfx');
+      '(file paths), or config.tls.key and config.tls.cert (PEM), or config.tls.pfx. No key is bundled. ' +
+      `For local testing only, make a throwaway pair with \`${THROWAWAY_KEY_PAIR}\` ` +
+      'and set config.tls = { private: \'key.pem\', public: \'cert.pem\' }; clients then set ' +
+      'config.tls = { trustedConnections: \'cert.pem\' } and connect to \'localhost\'');
   }
   return options;
 }
