@@ -53,16 +53,22 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   id: string;
   /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
   path: string;
-  /** TCP/TLS port; `false` for a Unix socket. */
-  port: number | false;
+  /** TCP/TLS port; `undefined` for a Unix socket (node-ipc 9 and 10 never set it there). */
+  port: number | undefined;
   /** The config of the IPC instance that made this client (shared, read live). */
   config: IpcConfig;
   /** The IPC instance's log function. */
   log: LogFunction;
   /** The current socket, or `false` before the first connect. */
   socket: Socket | false = false;
-  /** Reconnect attempts left before giving up. */
-  retriesRemaining: number;
+  /**
+   * node-ipc's retry counter, kept as node-ipc 9 and 10 kept it (README "retriesRemaining"):
+   * `config.maxRetries || 0` at first, one less before each reconnect attempt, and
+   * `config.maxRetries` itself (`false`, `Infinity`, a number) once a connect succeeded.
+   * `stopRetrying` leaves it alone. Whether to retry is decided by the budget of
+   * `retryBudget(config)`, not by this field.
+   */
+  retriesRemaining: number | boolean;
   /** True after `ipc.disconnect(id)`: no more reconnects. */
   explicitlyDisconnected = false;
   /** Messages waiting for their turn in `sync` mode. */
@@ -78,6 +84,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
   private _offlineOverflow = false;
   private _destroyed = false;
+  /** Reconnect attempts left: what decides whether the client retries (see retryBudget). */
+  private _retriesLeft: number;
   private _tlsOptions: ResolvedTlsOptions | undefined;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
@@ -87,12 +95,12 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this.id = id;
     if (target.port === undefined) {
       this.path = target.path;
-      this.port = false;
     } else {
       this.path = target.host;
       this.port = target.port;
     }
-    this.retriesRemaining = retryBudget(config);
+    this.retriesRemaining = config.maxRetries || 0;
+    this._retriesLeft = retryBudget(config);
   }
 
   /** True once the client gave up for good (`destroy` was published). */
@@ -114,7 +122,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     let socket: Socket;
     let readyEvent: 'connect' | 'secureConnect' = 'connect';
     try {
-      if (this.port === false) {
+      if (this.port === undefined) {
         socket = dialPath(toSocketPath(this.path));
       } else if (config.tls) {
         // Key files are read once per client, not once per reconnect attempt.
@@ -132,7 +140,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       });
       return;
     }
-    if (!config.silent) this.log('requested connection to', this.id, this.path, this.port === false ? '' : this.port);
+    if (!config.silent) this.log('requested connection to', this.id, this.path, this.port ?? '');
     this.socket = socket;
     const connection = new StreamConnection(socket, this, {
       delimiter: config.rawBuffer ? null : Buffer.from(config.delimiter, 'utf8'),
@@ -213,7 +221,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   onConnectionOpen(conn: StreamConnection): void {
     if (conn !== this._connection) return;
     this._open = true;
-    this.retriesRemaining = retryBudget(this.config);
+    this._retriesLeft = retryBudget(this.config);
     this._offlineOverflow = false;
     const offline = this._offline;
     const offlineWasFull = this._offlineBytes >= OFFLINE_HIGH_WATER_MARK;
@@ -225,6 +233,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     if (this.config.sync && offline.length === 0) this.queue.resume(this);
     if (!this.config.silent) this.log('connected to', this.id);
     this.publish('connect');
+    // node-ipc reset its counter after publishing `connect`, to maxRetries as configured.
+    this.retriesRemaining = this.config.maxRetries;
     // emit() returned false while offline: the caller waits for drain (the connection sends
     // it itself when its own write returned false).
     if (offlineWasFull && writable) this.publish('drain');
@@ -270,7 +280,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this._open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
-    if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {
+    if (this.explicitlyDisconnected || budget === 0 || this._retriesLeft < 1) {
       this._finish(true);
       return;
     }
@@ -282,7 +292,11 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   retryNow(): void {
     this._retryTimer = null;
     if (this.explicitlyDisconnected || this._destroyed) return;
-    this.retriesRemaining--;
+    this._retriesLeft--;
+    // node-ipc counted down before each attempt; it only retried while the counter was at
+    // least 1 (`true` counting as 1), so with `maxRetries: false` (retry forever here) it stays.
+    const shown = this.retriesRemaining;
+    if (shown === true || (typeof shown === 'number' && shown >= 1)) this.retriesRemaining = Number(shown) - 1;
     this.connect();
   }
 
