@@ -13,9 +13,9 @@
  */
 import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
-import { detachFrame, toRawBytes } from './codec/raw';
+import { detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
 import { retryBudget, toSocketPath, type IpcConfig } from './config';
-import { IpcError, assertId } from './errors';
+import { IpcError, assertMessageType } from './errors';
 import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
@@ -26,8 +26,6 @@ import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport
 
 /** Bytes kept offline past which `emit` returns false (a socket's default high-water mark). */
 const OFFLINE_HIGH_WATER_MARK = 16384;
-
-const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget =
@@ -154,22 +152,24 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   }
 
   /**
-   * SENDS to the server. JSON mode: `emit(type, data)`. Raw mode: `emit(bytes...)` with
-   * strings (in `config.encoding`), Buffers, typed arrays or byte arrays.
+   * SENDS to the server. JSON mode: `emit(type, data)`. Raw mode: `emit(bytes)` with a
+   * string (in `config.encoding`), Buffer, typed array or byte array; further values are
+   * ignored, as in node-ipc (NODEIPC_RAW_EXTRA_ARGS).
    * Returns false when the caller should wait for `drain` before sending more.
    */
   emit<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
-  /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of every argument. */
+  /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of the first value (more are ignored, as in node-ipc). */
   emit(...raw: RawArgs<E>): boolean;
   emit(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
     const config = this.config;
     let frame: string | Uint8Array;
     if (config.rawBuffer) {
-      // Raw mode takes any number of values; the JSON path (the hot one) builds no rest array.
+      // One value per emit, as in node-ipc; more are ignored (and reported once).
       // eslint-disable-next-line prefer-rest-params
-      frame = toRawBytes(type, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_VALUES, config.encoding);
+      if (arguments.length > 1) ignoreRawExtras(arguments, 1);
+      frame = toRawBytes(type, config.encoding);
     } else {
-      assertId('type', type);
+      assertMessageType(type);
       frame = encodeMessage(type, data, config.delimiter);
     }
     if (!config.silent) this.log('dispatching event to', this.id, this.path, ':', type, ',', data);
