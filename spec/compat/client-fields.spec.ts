@@ -259,9 +259,9 @@ for (const target of TARGETS) {
       await Promise.all(old.map((run) => nextEvent(run.client, 'destroy')));
       await reached(ours, 'disconnect', 2);
       const both = ['after connectTo', 'error', 'disconnect'];
-      expect(old[0]!.trace.map((s) => s.at)).toEqual([...both, 'destroy']);
-      expect(old[1]!.trace).toEqual(old[0]!.trace);
-      expect(ours.trace.slice(0, 3)).toEqual(old[0]!.trace.slice(0, 3));
+      expect(old[0].trace.map((s) => s.at)).toEqual([...both, 'destroy']);
+      expect(old[1].trace).toEqual(old[0].trace);
+      expect(ours.trace.slice(0, 3)).toEqual(old[0].trace.slice(0, 3));
       expect(ours.trace[1]!.retriesRemaining).toBe(0);
       // Ours retried (BEHAVIOUR.md: false means forever); the counter was left as it was.
       expect(ours.trace.slice(3, 5).map((s) => [s.at, s.retriesRemaining])).toEqual([['error', 0], ['disconnect', 0]]);
@@ -283,11 +283,11 @@ for (const target of TARGETS) {
           // The old code gives up at this drop (`false < 1`); ours reconnects (retry forever).
           await Promise.all(old.map((run) => nextEvent(run.client, 'destroy')));
           await reached(ours, 'after connect', 2);
-          expect(old[1]!.trace).toEqual(old[0]!.trace);
-          expect(old[0]!.trace.map((s) => [s.at, s.retriesRemaining])).toEqual([
+          expect(old[1].trace).toEqual(old[0].trace);
+          expect(old[0].trace.map((s) => [s.at, s.retriesRemaining])).toEqual([
             ['after connectTo', 0], ['connect', 0], ['after connect', false], ['disconnect', false], ['destroy', false],
           ]);
-          expect(ours.trace.slice(0, 4)).toEqual(old[0]!.trace.slice(0, 4));
+          expect(ours.trace.slice(0, 4)).toEqual(old[0].trace.slice(0, 4));
           expect(ours.trace.slice(4).map((s) => [s.at, s.retriesRemaining])).toEqual([['connect', false], ['after connect', false]]);
           return;
         }
