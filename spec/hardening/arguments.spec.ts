@@ -43,6 +43,7 @@ const CASES: Case[] = [
     warns: 'NODEIPC_ID_NOT_STRING',
     then: (ipc) => {
       expect(ipc.of['42']!.path).toBe('/tmp/app.42');
+      // The old client kept the number itself in client.id; ours holds its string, the key.
       expect(ipc.of['42']!.id).toBe('42');
     },
   },
