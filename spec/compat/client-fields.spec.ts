@@ -21,8 +21,8 @@
  * the counter where the old versions left it (0 before the first connect, `false` after one):
  * the old code never counted down from `false`. Those specs compare the points both reach and
  * then assert our own continuation. Likewise a numeric `stopRetrying` caps the attempts here
- * (README); the old code gave up at once for any number but 0, and retried for 0. The counter
- * is not touched by it in either: it counts down as if `stopRetrying` were unset.
+ * (README); the old code gave up at once for any number but 0, and retried for 0. Our counter
+ * ignores it: while we retry, it counts down from `maxRetries` as the old code did without one.
  */
 import { createServer, Socket, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
