@@ -66,11 +66,6 @@ function describe(value: unknown): string {
   return `type ${typeof value}`;
 }
 
-/** Throws unless `value` is a non-empty string. */
-export function assertId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) throw invalidArgument(name, 'a non-empty string', value);
-}
-
 /**
  * Throws unless `value` is a string. The empty string is sent, as node-ipc 9 and 10 sent it
  * (their receivers publish it), and reported once with NODEIPC_EMPTY_TYPE.
