@@ -156,7 +156,9 @@ describe('ipc.serve / ipc.serveNet', () => {
     expect(() => ipc.serve(5 as never)).toThrowError(TypeError, /"path"/);
     expect(() => ipc.serve('/x', 'no' as never)).toThrowError(TypeError, /"callback"/);
     expect(() => ipc.serveNet('h', 70000)).toThrowError(TypeError, /"port"/);
-    expect(() => (ipc.serveNet as (...a: unknown[]) => void)('h', 1, 'tcp')).toThrowError(TypeError, /"UDPType"/);
+    expect(() => (ipc.serveNet as (...a: unknown[]) => void)('h', 1, 2)).toThrowError(TypeError, /"UDPType"/);
+    // A string there was taken as a UDP type by node-ipc and ignored: a warning, not a throw (arguments.spec.ts).
+    expect(() => (ipc.serveNet as (...a: unknown[]) => void)('h', '80', 'udp4')).toThrowError(TypeError, /"port"/);
     expect(() => (ipc.serveNet as (...a: unknown[]) => void)({}, 1)).toThrowError(TypeError, /"host"/);
   });
 
@@ -180,7 +182,7 @@ describe('ipc.connectTo / ipc.connectToNet', () => {
     ipc.connectTo('world', () => { seen = ipc.of.world; });
     expect(seen).toEqual(jasmine.any(Client));
     expect(ipc.of.world!.path).toBe('/tmp/app.world');
-    expect(ipc.of.world!.port).toBe(false);
+    expect(ipc.of.world!.port).toBeUndefined(); // node-ipc 9 and 10 never set it for a socket path
     expect(ipc.of.world!.id).toBe('world');
   });
 
@@ -211,12 +213,11 @@ describe('ipc.connectTo / ipc.connectToNet', () => {
   }
 
   it('throws a TypeError naming the argument for wrong types', () => {
-    expect(() => ipc.connectTo(5 as never)).toThrowError(TypeError, /"id" argument must be a non-empty string/);
-    expect(() => ipc.connectTo('')).toThrowError(TypeError, /"id"/);
+    // A number or '' went on in node-ipc: warnings, not throws (spec/hardening/arguments.spec.ts).
+    expect(() => ipc.connectTo(Symbol('id') as never)).toThrowError(TypeError, /"id" argument must be a non-empty string/);
     expect(() => ipc.connectTo('a', 7 as never)).toThrowError(TypeError, /"path"/);
     expect(() => ipc.connectToNet('a', 'h', -1)).toThrowError(TypeError, /"port"/);
     expect(() => ipc.connectToNet('a', 'h', 1, 'x' as never)).toThrowError(TypeError, /"callback"/);
-    expect(() => ipc.disconnect(undefined as never)).toThrowError(TypeError, /"id"/);
   });
 
   it('disconnect of an unknown id does nothing', () => {

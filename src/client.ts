@@ -13,9 +13,9 @@
  */
 import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
-import { detachFrame, toRawBytes } from './codec/raw';
+import { detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
 import { retryBudget, toSocketPath, type IpcConfig } from './config';
-import { IpcError, assertId } from './errors';
+import { IpcError, assertMessageType } from './errors';
 import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
@@ -26,8 +26,6 @@ import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport
 
 /** Bytes kept offline past which `emit` returns false (a socket's default high-water mark). */
 const OFFLINE_HIGH_WATER_MARK = 16384;
-
-const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget =
@@ -53,16 +51,22 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   id: string;
   /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
   path: string;
-  /** TCP/TLS port; `false` for a Unix socket. */
-  port: number | false;
+  /** TCP/TLS port; `undefined` for a Unix socket (node-ipc 9 and 10 never set it there). */
+  port: number | undefined;
   /** The config of the IPC instance that made this client (shared, read live). */
   config: IpcConfig;
   /** The IPC instance's log function. */
   log: LogFunction;
   /** The current socket, or `false` before the first connect. */
   socket: Socket | false = false;
-  /** Reconnect attempts left before giving up. */
-  retriesRemaining: number;
+  /**
+   * node-ipc's retry counter, kept as node-ipc 9 and 10 kept it (README "retriesRemaining"):
+   * `config.maxRetries || 0` at first, one less before each reconnect attempt, and
+   * `config.maxRetries` itself (`false`, `Infinity`, a number) once a connect succeeded.
+   * `stopRetrying` leaves it alone. Whether to retry is decided by the budget of
+   * `retryBudget(config)`, not by this field.
+   */
+  retriesRemaining: number | boolean;
   /** True after `ipc.disconnect(id)`: no more reconnects. */
   explicitlyDisconnected = false;
   /** Messages waiting for their turn in `sync` mode. */
@@ -78,6 +82,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
   private _offlineOverflow = false;
   private _destroyed = false;
+  /** Reconnect attempts left: what decides whether the client retries (see retryBudget). */
+  private _retriesLeft: number;
   private _tlsOptions: ResolvedTlsOptions | undefined;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
@@ -87,12 +93,12 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this.id = id;
     if (target.port === undefined) {
       this.path = target.path;
-      this.port = false;
     } else {
       this.path = target.host;
       this.port = target.port;
     }
-    this.retriesRemaining = retryBudget(config);
+    this.retriesRemaining = config.maxRetries || 0;
+    this._retriesLeft = retryBudget(config);
   }
 
   /** True once the client gave up for good (`destroy` was published). */
@@ -114,7 +120,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     let socket: Socket;
     let readyEvent: 'connect' | 'secureConnect' = 'connect';
     try {
-      if (this.port === false) {
+      if (this.port === undefined) {
         socket = dialPath(toSocketPath(this.path));
       } else if (config.tls) {
         // Key files are read once per client, not once per reconnect attempt.
@@ -132,7 +138,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
       });
       return;
     }
-    if (!config.silent) this.log('requested connection to', this.id, this.path, this.port === false ? '' : this.port);
+    if (!config.silent) this.log('requested connection to', this.id, this.path, this.port ?? '');
     this.socket = socket;
     const connection = new StreamConnection(socket, this, {
       delimiter: config.rawBuffer ? null : Buffer.from(config.delimiter, 'utf8'),
@@ -147,22 +153,24 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   }
 
   /**
-   * SENDS to the server. JSON mode: `emit(type, data)`. Raw mode: `emit(bytes...)` with
-   * strings (in `config.encoding`), Buffers, typed arrays or byte arrays.
+   * SENDS to the server. JSON mode: `emit(type, data)`. Raw mode: `emit(bytes)` with a
+   * string (in `config.encoding`), Buffer, typed array or byte array; further values are
+   * ignored, as in node-ipc (NODEIPC_RAW_EXTRA_ARGS).
    * Returns false when the caller should wait for `drain` before sending more.
    */
   emit<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
-  /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of every argument. */
+  /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of the first value (more are ignored, as in node-ipc). */
   emit(...raw: RawArgs<E>): boolean;
   emit(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
     const config = this.config;
     let frame: string | Uint8Array;
     if (config.rawBuffer) {
-      // Raw mode takes any number of values; the JSON path (the hot one) builds no rest array.
+      // One value per emit, as in node-ipc; more are ignored (and reported once).
       // eslint-disable-next-line prefer-rest-params
-      frame = toRawBytes(type, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_VALUES, config.encoding);
+      if (arguments.length > 1) ignoreRawExtras(arguments, 1);
+      frame = toRawBytes(type, config.encoding);
     } else {
-      assertId('type', type);
+      assertMessageType(type);
       frame = encodeMessage(type, data, config.delimiter);
     }
     if (!config.silent) this.log('dispatching event to', this.id, this.path, ':', type, ',', data);
@@ -226,7 +234,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   onConnectionOpen(conn: StreamConnection): void {
     if (conn !== this._connection) return;
     this._open = true;
-    this.retriesRemaining = retryBudget(this.config);
+    this._retriesLeft = retryBudget(this.config);
     this._offlineOverflow = false;
     const offline = this._offline;
     const offlineWasFull = this._offlineBytes >= OFFLINE_HIGH_WATER_MARK;
@@ -238,6 +246,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     if (this.config.sync && offline.length === 0) this.queue.resume(this);
     if (!this.config.silent) this.log('connected to', this.id);
     this.publish('connect');
+    // node-ipc reset its counter after publishing `connect`, to maxRetries as configured.
+    this.retriesRemaining = this.config.maxRetries;
     // emit() returned false while offline: the caller waits for drain (the connection sends
     // it itself when its own write returned false).
     if (offlineWasFull && writable) this.publish('drain');
@@ -284,7 +294,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this._open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
-    if (this.explicitlyDisconnected || budget === 0 || this.retriesRemaining < 1) {
+    if (this.explicitlyDisconnected || budget === 0 || this._retriesLeft < 1) {
       this._finish(true);
       return;
     }
@@ -296,7 +306,11 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
   retryNow(): void {
     this._retryTimer = null;
     if (this.explicitlyDisconnected || this._destroyed) return;
-    this.retriesRemaining--;
+    this._retriesLeft--;
+    // node-ipc counted down before each attempt; it only retried while the counter was at
+    // least 1 (`true` counting as 1), so with `maxRetries: false` (retry forever here) it stays.
+    const shown = this.retriesRemaining;
+    if (shown === true || (typeof shown === 'number' && shown >= 1)) this.retriesRemaining = Number(shown) - 1;
     this.connect();
   }
 

@@ -70,12 +70,50 @@ function describe(value: unknown): string {
   return `type ${typeof value}`;
 }
 
-/** Throws unless `value` is a non-empty string. */
-export function assertId(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) throw invalidArgument(name, 'a non-empty string', value);
+/**
+ * Throws unless `value` is a string. The empty string is sent, as node-ipc 9 and 10 sent it
+ * (their receivers publish it), and reported once with NODEIPC_EMPTY_TYPE.
+ */
+export function assertMessageType(value: unknown): asserts value is string {
+  if (typeof value !== 'string') throw invalidArgument('type', 'a non-empty string', value);
+  if (value.length === 0) {
+    warnOnce('NODEIPC_EMPTY_TYPE', 'A message was sent with the empty string as its type, as node-ipc sent it; receivers publish it under \'\'. Name the message type.');
+  }
 }
 
 /** Throws unless `value` is a function or undefined. */
 export function assertOptionalFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') throw invalidArgument(name, 'a function', value);
+}
+
+/**
+ * Codes of the warnings this library emits (`process.emitWarning`, once per code per process;
+ * see README "Warnings"). Each marks a call node-ipc accepted and went on with, which this
+ * library also goes on with, doing what node-ipc did, instead of throwing.
+ */
+export type IpcWarningCode =
+  /** Raw mode `emit` / `server.emit` / `broadcast` got values past the first; only the first is sent. */
+  | 'NODEIPC_RAW_EXTRA_ARGS'
+  /** `connectTo` / `connectToNet` / `disconnect` without an id (or an empty one): nothing is done. */
+  | 'NODEIPC_NO_ID'
+  /** A client id that is not a string: it is used as the string it converts to. */
+  | 'NODEIPC_ID_NOT_STRING'
+  /** `serveNet` got a string that is neither a port nor `'udp4'`/`'udp6'` as UDP type: ignored (a TCP server). */
+  | 'NODEIPC_UNKNOWN_UDP_TYPE'
+  /** `emit` / `server.emit` / `broadcast` with the empty string as message type: sent as it is. */
+  | 'NODEIPC_EMPTY_TYPE';
+
+/** The `name` of every warning this library emits (`process.on('warning', w => w.name)`). */
+export const WARNING_NAME = 'NodeIpcWarning';
+
+const warned = new Set<IpcWarningCode>();
+
+/**
+ * Tells the programmer, once per process and code, that a call was tolerated as node-ipc
+ * tolerated it. Later calls with the same code stay silent (a hot path pays one Set lookup).
+ */
+export function warnOnce(code: IpcWarningCode, message: string): void {
+  if (warned.has(code)) return;
+  warned.add(code);
+  process.emitWarning(message, { type: WARNING_NAME, code });
 }

@@ -4,7 +4,7 @@
  */
 import { Client } from './client';
 import { defaultConfig, type IpcConfig } from './config';
-import { assertId, assertOptionalFunction, invalidArgument } from './errors';
+import { assertOptionalFunction, invalidArgument, warnOnce } from './errors';
 import type { AnyEvents, EventMap } from './event-map';
 import { writeLog } from './log';
 import { Server } from './server';
@@ -51,15 +51,16 @@ export class IPC<E extends EventMap = AnyEvents> {
   connectTo(id: string, callback?: Callback): void;
   connectTo(id: string, path?: string, callback?: Callback): void;
   connectTo(id: string, path?: string | Callback, callback?: Callback): void {
-    assertId('id', id);
+    const key = clientKey(this, 'connectTo', id);
+    if (key === undefined) return;
     if (typeof path === 'function') {
       callback = path;
       path = undefined;
     }
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
-    const socketPath = path || this.config.socketRoot + this.config.appspace + id;
-    this._connect(id, { path: socketPath }, callback);
+    const socketPath = path || this.config.socketRoot + this.config.appspace + key;
+    this._connect(key, { path: socketPath }, callback);
   }
 
   /**
@@ -71,7 +72,8 @@ export class IPC<E extends EventMap = AnyEvents> {
   connectToNet(id: string, hostOrPort: string | number, callback?: Callback): void;
   connectToNet(id: string, host?: string, port?: number, callback?: Callback): void;
   connectToNet(id: string, host?: string | number | Callback, port?: number | Callback, callback?: Callback): void {
-    assertId('id', id);
+    const key = clientKey(this, 'connectToNet', id);
+    if (key === undefined) return;
     if (typeof host === 'number') {
       callback = port as Callback | undefined;
       port = host;
@@ -89,7 +91,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (port !== undefined && !isPort(port)) throw invalidArgument('port', 'an integer from 0 to 65535', port);
     assertOptionalFunction('callback', callback);
     const target = { host: host || this.config.networkHost, port: port ?? this.config.networkPort };
-    this._connect(id, target, callback);
+    this._connect(key, target, callback);
   }
 
   /**
@@ -97,10 +99,12 @@ export class IPC<E extends EventMap = AnyEvents> {
    * `ipc.of[id]` deleted. Its `disconnect` and `destroy` handlers still run.
    */
   disconnect(id: string): void {
-    assertId('id', id);
-    const client = this.of[id];
+    // node-ipc returned when `of[id]` was empty, whatever the id; no client has a symbol key.
+    const key = clientKey(this, 'disconnect', id, false);
+    if (key === undefined) return;
+    const client = this.of[key];
     if (client === undefined) return;
-    delete this.of[id];
+    delete this.of[key];
     // node-ipc removed the catch-all handlers here (`off('*', '*')`).
     client.off('*', '*');
     client.disconnectNow();
@@ -150,6 +154,11 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (typeof last === 'string' && isUdpType(last)) {
       udp = last.toLowerCase() as UDPType;
       args.pop();
+    } else if (typeof last === 'string' && args.length >= 2) {
+      // node-ipc took a string after the host or port as the UDP type, and served TCP for
+      // any other than udp4/udp6: `serveNet(host, '80')` served on config.networkPort.
+      warnOnce('NODEIPC_UNKNOWN_UDP_TYPE', `serveNet() was given ${JSON.stringify(last)}, neither a port number nor 'udp4'/'udp6'; it was ignored as node-ipc ignored it, and the server is TCP${typeof args[0] === 'number' || args.length > 2 ? '' : ' on config.networkPort'}.`);
+      args.pop();
     }
     let h: unknown;
     let p: unknown;
@@ -189,6 +198,27 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (callback !== undefined) (server as Server).on('start', callback);
     this.server = server;
   }
+}
+
+/**
+ * The `ipc.of` key of a client id. node-ipc 9 and 10 logged and did nothing for a missing id
+ * (any falsy value) and used any other value as a property key; so does this, telling the
+ * programmer once (NODEIPC_NO_ID, NODEIPC_ID_NOT_STRING). A symbol made node-ipc throw
+ * while connecting (it built a path or a log line from it): a TypeError there; `disconnect`
+ * (`connecting` false) finds no client under it.
+ */
+function clientKey(ipc: IPC<EventMap>, method: string, id: unknown, connecting = true): string | undefined {
+  if (typeof id === 'string' && id.length > 0) return id;
+  if (!id) {
+    if (connecting && !ipc.config.silent) ipc.log('Service id required', 'Requested service connection without specifying service id. Aborting connection attempt');
+    warnOnce('NODEIPC_NO_ID', `ipc.${method}() was called without a client id (${id === '' ? "''" : String(id)}) and did nothing, as node-ipc did.`);
+    return undefined;
+  }
+  if (typeof id === 'symbol' && connecting) throw invalidArgument('id', 'a non-empty string', id);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- as a property key, the way node-ipc used it
+  const key = typeof id === 'symbol' ? undefined : String(id);
+  warnOnce('NODEIPC_ID_NOT_STRING', `ipc.${method}() was given a client id of type ${typeof id}; ${key === undefined ? 'no client is registered under it' : `it is used as the string ${JSON.stringify(key)}`}, as in node-ipc. Pass a string.`);
+  return key;
 }
 
 function isPort(value: unknown): value is number {

@@ -13,9 +13,9 @@ import type { Server as NetServer, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { forEachFrame } from './codec/frame-decoder';
 import { decodeMessage, encodeMessage } from './codec/message';
-import { copyBytes, detachFrame, toRawBytes } from './codec/raw';
+import { copyBytes, detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
 import { toSocketPath, type IpcConfig } from './config';
-import { IpcError, invalidArgument } from './errors';
+import { IpcError, assertMessageType, invalidArgument } from './errors';
 import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
@@ -147,12 +147,12 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   }
 
   /**
-   * SENDS to one client: `emit(socket, type, data)`, or in raw mode `emit(socket, bytes...)`.
+   * SENDS to one client: `emit(socket, type, data)`, or in raw mode `emit(socket, bytes)`.
    * On UDP, a target without address and port falls back to `broadcast` (node-ipc did so).
    * Returns false when the caller should wait for `drain` before sending more to it.
    */
   emit<K extends EventName<E>>(socket: EmitTarget, type: K, ...data: PayloadArgs<E[K]>): boolean;
-  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument after the target. */
+  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of the value after the target (more are ignored, as in node-ipc). */
   emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
   emit(socket: EmitTarget, type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
@@ -176,7 +176,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
 
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */
   broadcast<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
-  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of every argument to every client. */
+  /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of the first value to every client (more are ignored, as in node-ipc). */
   broadcast(...raw: RawArgs<E>): boolean;
   broadcast(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
     // eslint-disable-next-line prefer-rest-params
@@ -201,14 +201,14 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
   }
 
   private _encode(type: unknown, data: unknown): string {
-    if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
+    assertMessageType(type);
     return encodeMessage(type, data, this.config.delimiter);
   }
 
-  /** Raw mode: the bytes of `args[first]` and of every argument after it. */
+  /** Raw mode: the bytes of `args[first]`; arguments after it are ignored, as in node-ipc. */
   private _encodeRaw(args: IArguments, first: number): Uint8Array {
-    const rest = args.length > first + 1 ? (Array.prototype.slice.call(args, first + 1) as unknown[]) : NO_VALUES;
-    return toRawBytes(args[first], rest, this.config.encoding);
+    if (args.length > first + 1) ignoreRawExtras(args, first + 1);
+    return toRawBytes(args[first], this.config.encoding);
   }
 
   private _listening(): void {
@@ -374,8 +374,6 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.dispatchMessage(message.type, message.data, from, 2);
   }
 }
-
-const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
 /** The server of each listener, for the module-level listener functions. */
 const owners = new WeakMap<object, Server>();

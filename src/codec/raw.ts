@@ -1,23 +1,37 @@
 /**
  * Raw mode (`rawBuffer: true`): no JSON and no framing; what is emitted is written as bytes.
  */
-import { invalidArgument } from '../errors';
+import { invalidArgument, warnOnce } from '../errors';
 
 /**
- * The bytes of every value, in order. node-ipc passed only its first argument through
- * `Buffer.from`; strings, Buffers, typed arrays and byte arrays all go out here.
+ * The bytes of one raw-mode value: a string in `encoding`, a Buffer, typed array, ArrayBuffer
+ * or array of byte values, as node-ipc's `Buffer.from(value, encoding)` made them.
  *
- * A single Buffer, Uint8Array or ArrayBuffer comes back as (a view of) the CALLER'S memory,
- * not a copy: whoever keeps the bytes past the call copies them (a connection's write batch
- * copies into its slab; see {@link detachFrame} for the rest).
- * @throws TypeError for anything else (a number, an object, undefined).
+ * A Buffer, Uint8Array or ArrayBuffer comes back as (a view of) the CALLER'S memory, not a
+ * copy: whoever keeps the bytes past the call copies them (a connection's write batch copies
+ * into its slab; see {@link detachFrame} for the rest).
+ * @throws TypeError for anything else (a number, an object, undefined): node-ipc threw too.
  */
-export function toRawBytes(first: unknown, rest: readonly unknown[], encoding: BufferEncoding): Uint8Array {
-  // The common call, emit(buffer), builds no array.
-  if (rest.length === 0) return toBytes(first, encoding, 0);
-  const parts: Uint8Array[] = [toBytes(first, encoding, 0)];
-  for (let i = 0; i < rest.length; i++) parts.push(toBytes(rest[i], encoding, i + 1));
-  return Buffer.concat(parts);
+export function toRawBytes(value: unknown, encoding: BufferEncoding): Uint8Array {
+  if (typeof value === 'string') return Buffer.from(value, encoding);
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (Array.isArray(value)) return Buffer.from(value as number[]);
+  throw invalidArgument('data', 'a string, Buffer, Uint8Array, ArrayBuffer or array of byte values', value);
+}
+
+/**
+ * Raw mode sends the first value of an emit only, as node-ipc 9 and 10 did (code written for
+ * JSON mode passes `(type, data)`): values from `args[from]` on are ignored, and a defined one
+ * is reported once per process with NODEIPC_RAW_EXTRA_ARGS.
+ */
+export function ignoreRawExtras(args: ArrayLike<unknown>, from: number): void {
+  for (let i = from; i < args.length; i++) {
+    if (args[i] === undefined) continue;
+    warnOnce('NODEIPC_RAW_EXTRA_ARGS',
+      'Raw mode (config.rawBuffer) sends the bytes of the first value of an emit only; the values after it were ignored, as node-ipc ignored them. Pass one Buffer (Buffer.concat) or emit once per value.');
+    return;
+  }
 }
 
 /**
@@ -35,12 +49,4 @@ export function copyBytes(bytes: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafe(bytes.length);
   copy.set(bytes);
   return copy;
-}
-
-function toBytes(value: unknown, encoding: BufferEncoding, index: number): Uint8Array {
-  if (typeof value === 'string') return Buffer.from(value, encoding);
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (Array.isArray(value)) return Buffer.from(value as number[]);
-  throw invalidArgument(`data[${index}]`, 'a string, Buffer, Uint8Array, ArrayBuffer or array of byte values', value);
 }
