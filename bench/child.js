@@ -4,19 +4,25 @@
  * Talks to the orchestrator over the fork channel:
  *   server: -> {ready, address}; <- {cmd: 'report'} -> {report}; <- {cmd: 'exit'}
  *   client: -> {report}; <- {cmd: 'exit'}
+ * A subject whose client must be the server's own child (child_process) gets
+ *   server: <- {cmd: 'fork-client', argv, execArgv} -> {clientReport} (or {failed})
+ * and its client reports to the server, which relays.
  */
 const { LANES, KINDS } = require('./lanes');
 const baseline = require('./subjects/net-baseline');
 const nodeIpc = require('./subjects/node-ipc');
+const childProcess = require('./subjects/child-process');
 
 const [role, subject, laneName, json] = process.argv.slice(2);
 const opts = JSON.parse(json);
 const lane = LANES.find((l) => l.name === laneName);
 const kind = KINDS[lane.kind];
 
-function adapter() {
+async function adapter() {
   if (subject === 'net-baseline') return baseline;
-  nodeIpc.preload(subject);
+  if (subject === 'ws') return require('./subjects/ws');
+  if (subject === 'cp-json' || subject === 'cp-advanced') return childProcess.adapter(subject);
+  await nodeIpc.preload(subject);
   return { createServer: (o) => nodeIpc.createServer(subject, o), createClient: (o) => nodeIpc.createClient(subject, o) };
 }
 
@@ -38,24 +44,34 @@ function fail(err) {
 process.on('message', (msg) => {
   if (msg.cmd === 'exit') process.exit(0);
 });
+// Orphaned (the orchestrator, or for child_process the server, went away): leave.
+process.on('disconnect', () => process.exit(0));
 
 async function main() {
-  const subj = adapter();
+  const subj = await adapter();
   const connOpts = { transport: lane.transport, raw: Boolean(lane.raw), path: opts.path, port: opts.port, host: opts.host };
   if (role === 'server') {
     const srv = await subj.createServer(connOpts);
     cpuStart = process.cpuUsage();
     const side = kind.server(srv, opts.params);
     process.on('message', (msg) => {
+      if (msg.cmd === 'fork-client') {
+        srv.forkClient(__filename, msg.argv, msg.execArgv, (m) => {
+          if (m.report) process.send({ clientReport: m.report });
+          else if (m.failed) process.send({ failed: `client: ${m.failed}` });
+          else if (m.exited !== undefined) process.send({ failed: `client exited (${m.exited})` });
+        });
+      }
       if (msg.cmd !== 'report') return;
-      side.result().then((result) => process.send({ report: { ...result, rssMiB: rssMiB(), cpuMs: cpuMs() } }), fail);
+      side.result().then((result) => process.send({ report: { ...result, errors: [...result.errors], rssMiB: rssMiB(), cpuMs: cpuMs() } }), fail);
     });
     process.send({ ready: true, address: srv.address });
   } else {
     const connect = (extra) => subj.createClient({ ...connOpts, ...opts.address, ...extra });
     cpuStart = process.cpuUsage();
     const result = await kind.client(connect, opts.params);
-    process.send({ report: { ...result, rssMiB: rssMiB(), cpuMs: cpuMs() } });
+    // A plain array: the errors list carries an `add` method, which the 'advanced' serialization cannot clone.
+    process.send({ report: { ...result, errors: [...result.errors], rssMiB: rssMiB(), cpuMs: cpuMs() } });
   }
 }
 

@@ -6,6 +6,14 @@
  * A lane's `server(srv, params)` returns `{ result(): Promise<object> }` (awaited when the
  * orchestrator asks for the report); `client(connect, params)` resolves with the client's
  * measurement. Timing is taken where the work ends: the client for everything but broadcast.
+ *
+ * Every lane also reports `cpuUsPerMsg`: the sender's CPU time (process.cpuUsage, user + system)
+ * over the timed part, per message. The sender is the client, but the server for broadcast.
+ *
+ * Cold lanes (`tput-unix`, `raw`, ...) time fresh processes from their first message, so the
+ * JIT's warm-up is part of the figure. Warm lanes (`*-warm`) first send `warmup` messages, wait
+ * until the server has them all, force a GC on both sides (children run with --expose-gc) and
+ * only then time `count` more: the steady state.
  */
 
 const MiB = 1024 * 1024;
@@ -15,8 +23,30 @@ const MAX_ERRORS = 5;
 /** 64 bytes of JSON for `{seq, pad}` with a six-digit seq. */
 const PAD = 'x'.repeat(64 - '{"seq":100000,"pad":""}'.length);
 
+/** Batch of the warm lanes: 1,000 messages per `setImmediate` turn. */
+const WARM_BATCH = 1000;
+
 function now() {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** Microseconds of CPU (user + system) since `start` (a process.cpuUsage() value). */
+function cpuUs(start) {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+function gc() {
+  if (typeof global.gc === 'function') global.gc();
+}
+
+/**
+ * Payload of the warm lanes: `{n, p}` whose JSON is exactly 64 bytes for any n below 10^7
+ * (`{"n":N,"p":"..."}` is 13 bytes plus the digits of N plus the pad).
+ */
+const WARM_PADS = Array.from({ length: 8 }, (_, digits) => 'x'.repeat(Math.max(0, 51 - digits)));
+function warmPad(n) {
+  return WARM_PADS[n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : 7];
 }
 
 function errorList() {
@@ -75,15 +105,17 @@ const stream = {
     const blob = p.size ? 'x'.repeat(p.blobLength) : null;
     const acked = deferred();
     cli.on('ack', (data) => acked.resolve(data));
+    const cpu0 = process.cpuUsage();
     const t0 = now();
     if (blob === null) pump(p.count, BURST, (i) => cli.emit('m', { seq: i, pad: PAD }), () => cli.emit('end', { count: p.count }));
     else pump(p.count, 4, (i) => cli.emit('m', { seq: i, blob }), () => cli.emit('end', { count: p.count }));
     const ack = await acked.promise;
     const ms = now() - t0;
+    const cpuUsPerMsg = cpuUs(cpu0) / p.count;
     if (ack.count !== p.count) errors.add(`server acked ${ack.count} of ${p.count}`);
     return p.size
-      ? { ms, mibPerS: (p.count * p.size) / MiB / (ms / 1000), errors }
-      : { ms, msgPerS: p.count / (ms / 1000), errors };
+      ? { ms, mibPerS: (p.count * p.size) / MiB / (ms / 1000), cpuUsPerMsg, errors }
+      : { ms, msgPerS: p.count / (ms / 1000), cpuUsPerMsg, errors };
   },
 };
 
@@ -112,7 +144,9 @@ const rtt = {
     const finished = deferred();
     let seq = 0;
     let t0 = 0;
+    let cpu0 = null;
     const send = () => {
+      if (seq === p.warmup) cpu0 = process.cpuUsage();
       t0 = now();
       cli.emit('ping', { seq, pad: PAD });
     };
@@ -126,41 +160,71 @@ const rtt = {
     });
     send();
     await finished.promise;
+    const cpuUsPerMsg = cpuUs(cpu0) / p.count;
     times.sort();
     const pick = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))] * 1000;
-    return { p50us: pick(0.5), p99us: pick(0.99), errors };
+    return { p50us: pick(0.5), p99us: pick(0.99), cpuUsPerMsg, errors };
   },
 };
 
-/** Server broadcasts; every client must get every message, in order. */
+/**
+ * Server broadcasts; every client must get every message, in order. With `warmup`, the server
+ * first broadcasts that many, waits for every client's `done`, forces a GC and then times `count` more.
+ */
 const broadcast = {
   server(srv, p) {
     const errors = errorList();
+    const warmup = p.warmup || 0;
+    const marks = warmup > 0 ? [warmup, warmup + p.count] : [p.count];
+    let phase = 0;
     let hellos = 0;
     let dones = 0;
     let t0 = 0;
+    let cpu0 = null;
     const finished = deferred();
+    const send = (from, to) => {
+      let i = from;
+      pump(to - from, 100, () => {
+        srv.broadcast('b', { seq: i, pad: PAD });
+        i++;
+      }, () => undefined);
+    };
+    const timed = () => {
+      cpu0 = process.cpuUsage();
+      t0 = now();
+      send(warmup, warmup + p.count);
+    };
     srv.on('hello', () => {
       hellos++;
       if (hellos !== p.clients) return;
-      t0 = now();
-      pump(p.count, 100, (i) => srv.broadcast('b', { seq: i, pad: PAD }), () => undefined);
+      if (warmup > 0) send(0, warmup);
+      else timed();
     });
     srv.on('done', (data) => {
-      if (data.received !== p.count || data.errors.length > 0) errors.add(`client ${data.index}: ${data.received} received, ${data.errors.join('; ')}`);
+      if (data.received !== marks[phase] || data.errors.length > 0) errors.add(`client ${data.index}: ${data.received} received, ${data.errors.join('; ')}`);
       dones++;
-      if (dones === p.clients) finished.resolve(now() - t0);
+      if (dones < p.clients) return;
+      dones = 0;
+      phase++;
+      if (phase < marks.length) {
+        gc();
+        setImmediate(timed);
+      } else {
+        finished.resolve({ ms: now() - t0, cpu: cpuUs(cpu0) });
+      }
     });
     return {
-      result: () => finished.promise.then((ms) => ({
-        ms, msgPerS: p.count / (ms / 1000), deliveredPerS: (p.count * p.clients) / (ms / 1000), errors,
+      result: () => finished.promise.then(({ ms, cpu }) => ({
+        ms, msgPerS: p.count / (ms / 1000), deliveredPerS: (p.count * p.clients) / (ms / 1000), cpuUsPerMsg: cpu / p.count, errors,
       })),
     };
   },
   async client(connect, p) {
+    const warmup = p.warmup || 0;
     const clients = [];
     for (let k = 0; k < p.clients; k++) clients.push(await connect({ index: k }));
     const finished = [];
+    let warmDones = 0;
     clients.forEach((cli, k) => {
       const errors = errorList();
       const done = deferred();
@@ -169,7 +233,12 @@ const broadcast = {
       cli.on('b', (data) => {
         if (data.seq !== received) errors.add(`seq ${data.seq} at ${received}`);
         received++;
-        if (received === p.count) {
+        if (received === warmup) {
+          // After the warm-up, GC this process once every client is there (the server waits for all).
+          if (++warmDones === p.clients) gc();
+          cli.emit('done', { index: k, received, errors });
+        }
+        if (received === warmup + p.count) {
           cli.emit('done', { index: k, received, errors });
           done.resolve();
         }
@@ -181,14 +250,25 @@ const broadcast = {
   },
 };
 
+/** The 64-byte ASCII block `seq` of the raw lanes: seq as 8 hex digits, then 'a's. */
+function rawBlock(seq) {
+  const buf = Buffer.allocUnsafe(64).fill(0x61);
+  buf.write(seq.toString(16).padStart(8, '0'), 0, 'latin1');
+  return buf;
+}
+
 /**
  * Raw mode: 64-byte ASCII buffers (seq as 8 hex digits, then 'a's), a 4-byte ack when all
  * bytes arrived. ASCII because the 9.x/10.x servers turn raw chunks into strings and back.
+ * With `warmup`: an ack after the warm-up blocks too, then a GC on both sides, then the timed part.
  */
 const raw = {
   server(srv, p) {
     const errors = errorList();
-    const total = p.count * 64;
+    const warmup = p.warmup || 0;
+    const total = (warmup + p.count) * 64;
+    const marks = warmup > 0 ? [warmup * 64, total] : [total];
+    let mark = 0;
     const carry = Buffer.alloc(64);
     let carried = 0;
     let seq = 0;
@@ -217,71 +297,169 @@ const raw = {
         chunk.copy(carry, 0, off);
         carried = chunk.length - off;
       }
-      if (bytes === total) {
+      if (bytes === marks[mark]) {
+        mark++;
+        if (mark < marks.length) gc();
         srv.emitRaw(socket, Buffer.from([1, 2, 3, 4]));
-        acked.resolve();
-      } else if (bytes > total) {
-        errors.add(`${bytes} bytes, expected ${total}`);
+        if (mark === marks.length) acked.resolve();
+      } else if (bytes > total || (mark < marks.length && bytes > marks[mark])) {
+        errors.add(`${bytes} bytes, expected ${marks[mark]}`);
         acked.resolve();
       }
     });
     return {
       result: () => acked.promise.then(() => {
-        if (seq !== p.count) errors.add(`server received ${seq} of ${p.count}`);
+        if (seq !== warmup + p.count) errors.add(`server received ${seq} of ${warmup + p.count}`);
         return { received: seq, errors };
       }),
     };
   },
   async client(connect, p) {
     const cli = await connect({});
-    const acked = deferred();
+    const warmup = p.warmup || 0;
+    let acked = deferred();
     cli.onData(() => acked.resolve());
-    const t0 = now();
-    pump(p.count, BURST, (i) => {
-      const buf = Buffer.allocUnsafe(64).fill(0x61);
-      buf.write(i.toString(16).padStart(8, '0'), 0, 'latin1');
-      cli.emitRaw(buf);
-    }, () => undefined);
+    const burst = warmup > 0 ? WARM_BATCH : BURST;
+    if (warmup > 0) {
+      await sendBatches(true, 0, warmup, burst, (i) => cli.emitRaw(rawBlock(i)), () => undefined);
+      await acked.promise;
+      acked = deferred();
+      gc();
+    }
+    let t0 = 0;
+    let cpu0 = null;
+    await sendBatches(warmup > 0, warmup, warmup + p.count, burst, (i) => cli.emitRaw(rawBlock(i)), () => {
+      cpu0 = process.cpuUsage();
+      t0 = now();
+    });
     await acked.promise;
     const ms = now() - t0;
-    return { ms, msgPerS: p.count / (ms / 1000), errors: [] };
+    return { ms, msgPerS: p.count / (ms / 1000), cpuUsPerMsg: cpuUs(cpu0) / p.count, errors: [] };
   },
 };
 
-const KINDS = { stream, rtt, broadcast, raw };
+/**
+ * Sends messages `from` .. `to - 1` with `send(i)`, `burst` per turn; `start()` runs just before
+ * the first and `last()` right after the last, in the same turn. `deferFirst`: the first batch too waits for its own setImmediate turn (the warm lanes'
+ * method); otherwise it runs now, as the cold lanes always did. Resolves after the last batch.
+ */
+function sendBatches(deferFirst, from, to, burst, send, start, last = () => undefined) {
+  return new Promise((resolve) => {
+    let i = from;
+    const step = () => {
+      if (i === from) start();
+      const stop = Math.min(i + burst, to);
+      for (; i < stop; i++) send(i);
+      if (i < to) return setImmediate(step);
+      last();
+      resolve();
+    };
+    if (deferFirst) setImmediate(step);
+    else step();
+  });
+}
 
 /**
- * Lane table. `sizes` gives the message counts of each run size; `expect` is how many
- * messages the server must have received. `metrics`: [key, label, higherIsBetter, unit].
+ * The independent harness's steady-state lane: `{n, p}` of exactly 64 bytes of JSON, batches
+ * of 1,000 per setImmediate turn. The client sends `warmup` messages and `bench:end`; the server
+ * checks every `n` is in order and answers `bench:end` with its count; both sides GC; then the
+ * client times `count` more, from the first timed emit to the receipt of the second answer.
  */
+const warm = {
+  server(srv, p) {
+    const errors = errorList();
+    let received = 0;
+    const ended = deferred();
+    srv.on('bench', (data) => {
+      if (data.n !== received) errors.add(`message ${received}: got n ${data.n}`);
+      received++;
+    });
+    srv.on('bench:end', (data, socket) => {
+      if (data.count !== received) errors.add(`bench:end says ${data.count}, received ${received}`);
+      const last = received >= p.warmup + p.count;
+      if (!last) gc();
+      srv.emit(socket, 'bench:end', { count: received });
+      if (last) ended.resolve();
+    });
+    return {
+      result: () => ended.promise.then(() => {
+        if (received !== p.warmup + p.count) errors.add(`server received ${received} of ${p.warmup + p.count}`);
+        return { received, errors };
+      }),
+    };
+  },
+  async client(connect, p) {
+    const cli = await connect({});
+    const errors = errorList();
+    let answer = deferred();
+    cli.on('bench:end', (data) => answer.resolve(data));
+    const total = p.warmup + p.count;
+    const send = (i) => cli.emit('bench', { n: i, p: warmPad(i) });
+    await sendBatches(true, 0, p.warmup, WARM_BATCH, send, () => undefined, () => cli.emit('bench:end', { count: p.warmup }));
+    const first = await answer.promise;
+    if (first.count !== p.warmup) errors.add(`warm-up: server answered ${first.count} of ${p.warmup}`);
+    answer = deferred();
+    gc();
+    let t0 = 0;
+    let cpu0 = null;
+    await sendBatches(true, p.warmup, total, WARM_BATCH, send, () => {
+      cpu0 = process.cpuUsage();
+      t0 = now();
+    }, () => cli.emit('bench:end', { count: total }));
+    const last = await answer.promise;
+    const ms = now() - t0;
+    const cpuUsPerMsg = cpuUs(cpu0) / p.count;
+    if (last.count !== total) errors.add(`server answered ${last.count} of ${total}`);
+    return { ms, msgPerS: p.count / (ms / 1000), cpuUsPerMsg, errors };
+  },
+};
+
+const KINDS = { stream, rtt, broadcast, raw, warm };
+
+/**
+ * Lane table. `sizes` gives the message counts of each run size; `ratio` is the metric whose
+ * median, over net-baseline's, is the lane's time ratio in the summary (lower is better);
+ * `metrics`: [key, label, higherIsBetter]. `warm`: a steady-state lane (warm-up not scaled).
+ */
+const WARM = { full: { warmup: 20000, count: 200000 }, quick: { warmup: 20000, count: 200000 }, tiny: { warmup: 200, count: 300 } };
+const CPU = ['cpuUsPerMsg', 'sender CPU µs/msg', false];
 const LANES = [
-  { name: 'tput-unix', title: 'throughput, Unix socket, 64 B JSON', kind: 'stream', transport: 'unix',
+  { name: 'tput-unix', title: 'throughput, Unix socket, 64 B JSON', kind: 'stream', transport: 'unix', ratio: 'ms',
     sizes: { full: { count: 200000 }, quick: { count: 30000 }, tiny: { count: 300 } },
-    metrics: [['msgPerS', 'msg/s', true]] },
-  { name: 'tput-tcp', title: 'throughput, TCP loopback, 64 B JSON', kind: 'stream', transport: 'tcp',
+    metrics: [['msgPerS', 'msg/s', true], CPU] },
+  { name: 'tput-tcp', title: 'throughput, TCP loopback, 64 B JSON', kind: 'stream', transport: 'tcp', ratio: 'ms',
     sizes: { full: { count: 200000 }, quick: { count: 30000 }, tiny: { count: 300 } },
-    metrics: [['msgPerS', 'msg/s', true]] },
-  { name: 'rtt', title: 'round trip, one in flight', kind: 'rtt', transport: 'unix',
+    metrics: [['msgPerS', 'msg/s', true], CPU] },
+  { name: 'tput-unix-warm', title: 'steady state, Unix socket, 64 B JSON', kind: 'warm', transport: 'unix', ratio: 'ms', warm: true,
+    sizes: WARM, metrics: [['msgPerS', 'msg/s', true], CPU] },
+  { name: 'tput-tcp-warm', title: 'steady state, TCP loopback, 64 B JSON', kind: 'warm', transport: 'tcp', ratio: 'ms', warm: true,
+    sizes: WARM, metrics: [['msgPerS', 'msg/s', true], CPU] },
+  { name: 'rtt', title: 'round trip, one in flight', kind: 'rtt', transport: 'unix', ratio: 'p50us',
     sizes: { full: { count: 20000, warmup: 1000 }, quick: { count: 3000, warmup: 300 }, tiny: { count: 50, warmup: 10 } },
-    metrics: [['p50us', 'p50 µs', false], ['p99us', 'p99 µs', false]] },
-  { name: 'large-1MiB', title: 'large: N x 1 MiB back to back', kind: 'stream', transport: 'unix',
+    metrics: [['p50us', 'p50 µs', false], ['p99us', 'p99 µs', false], ['cpuUsPerMsg', 'client CPU µs/round trip', false]] },
+  { name: 'large-1MiB', title: 'large: N x 1 MiB back to back', kind: 'stream', transport: 'unix', ratio: 'ms',
     sizes: { full: { count: 200, size: MiB }, quick: { count: 10, size: MiB }, tiny: { count: 3, size: MiB } },
-    metrics: [['ms', 'ms', false], ['mibPerS', 'MiB/s', true]] },
-  { name: 'single-1MiB', title: 'one 1 MiB message', kind: 'stream', transport: 'unix',
+    metrics: [['ms', 'ms', false], ['mibPerS', 'MiB/s', true], CPU] },
+  { name: 'single-1MiB', title: 'one 1 MiB message', kind: 'stream', transport: 'unix', ratio: 'ms',
     sizes: { full: { count: 1, size: MiB }, quick: { count: 1, size: MiB }, tiny: { count: 1, size: MiB } },
-    metrics: [['ms', 'ms', false]] },
-  { name: 'single-8MiB', title: 'one 8 MiB message', kind: 'stream', transport: 'unix',
+    metrics: [['ms', 'ms', false], CPU] },
+  { name: 'single-8MiB', title: 'one 8 MiB message', kind: 'stream', transport: 'unix', ratio: 'ms',
     sizes: { full: { count: 1, size: 8 * MiB } },
-    metrics: [['ms', 'ms', false]] },
-  { name: 'single-32MiB', title: 'one 32 MiB message', kind: 'stream', transport: 'unix',
+    metrics: [['ms', 'ms', false], CPU] },
+  { name: 'single-32MiB', title: 'one 32 MiB message', kind: 'stream', transport: 'unix', ratio: 'ms',
     sizes: { full: { count: 1, size: 32 * MiB } },
-    metrics: [['ms', 'ms', false]] },
-  { name: 'broadcast', title: 'broadcast to every client', kind: 'broadcast', transport: 'unix',
+    metrics: [['ms', 'ms', false], CPU] },
+  { name: 'broadcast', title: 'broadcast to every client', kind: 'broadcast', transport: 'unix', ratio: 'ms',
     sizes: { full: { count: 10000, clients: 50 }, quick: { count: 1000, clients: 20 }, tiny: { count: 30, clients: 3 } },
-    metrics: [['msgPerS', 'broadcasts/s', true]] },
-  { name: 'raw', title: 'raw mode (rawBuffer), 64 B buffers', kind: 'raw', transport: 'unix', raw: true,
+    metrics: [['msgPerS', 'broadcasts/s', true], ['cpuUsPerMsg', 'server CPU µs/broadcast', false]] },
+  { name: 'broadcast-warm', title: 'broadcast after a warm-up', kind: 'broadcast', transport: 'unix', ratio: 'ms', warm: true,
+    sizes: { full: { count: 10000, warmup: 2000, clients: 50 }, quick: { count: 2000, warmup: 1000, clients: 20 }, tiny: { count: 30, warmup: 20, clients: 3 } },
+    metrics: [['msgPerS', 'broadcasts/s', true], ['cpuUsPerMsg', 'server CPU µs/broadcast', false]] },
+  { name: 'raw', title: 'raw mode (rawBuffer), 64 B buffers', kind: 'raw', transport: 'unix', raw: true, ratio: 'ms',
     sizes: { full: { count: 200000 }, quick: { count: 30000 }, tiny: { count: 300 } },
-    metrics: [['msgPerS', 'msg/s', true]] },
+    metrics: [['msgPerS', 'msg/s', true], CPU] },
+  { name: 'raw-unix-warm', title: 'raw mode, steady state, 64 B buffers', kind: 'raw', transport: 'unix', raw: true, ratio: 'ms', warm: true,
+    sizes: WARM, metrics: [['msgPerS', 'msg/s', true], CPU] },
 ];
 
 for (const lane of LANES) {

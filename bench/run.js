@@ -8,24 +8,48 @@
  *
  *   node bench/run.js [--quick | --tiny] [--samples N] [--lanes a,b] [--subjects a,b]
  *                     [--timeout S] [--out FILE.json] [--cpu-prof DIR] [--scale N]
+ *                     [--summary] [--svg FILE.svg] [--from RESULTS.json]
  *
- * Writes bench/results/bench-<time>.{json,md} (or --out) and prints the markdown table.
+ * Writes bench/results/bench-<time>.{json,md} (or --out) and prints the markdown table, then the
+ * summary (lane x subject: time ratio and sender CPU per message); `--summary` prints only the
+ * summary, `--svg` also draws it as a bar chart, `--from` re-renders an earlier run's results.
  * Exits 1 when any trial lost, added or reordered a message (a timeout is reported, not fatal).
  */
 const { fork } = require('node:child_process');
-const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const { join, dirname } = require('node:path');
 const { LANES } = require('./lanes');
+const childProcess = require('./subjects/child-process');
+const { summaryMarkdown, summarySvg } = require('./summary');
 
-const SUBJECTS = ['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9'];
+const SUBJECTS = ['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
 const KNOWN = [...SUBJECTS, 'before']; // `before`: BENCH_BEFORE_DIST=<other dist/> for before/after figures
-const LABELS = { before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'node-ipc-ts': 'node-ipc-ts', 'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9' };
+
+function version(dir) {
+  try {
+    return JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', dir, 'package.json'), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+}
+const LABELS = {
+  before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'node-ipc-ts': 'node-ipc-ts',
+  'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9',
+  'node-ipc-14': `node-ipc ${version('node-ipc-14')} guarded`, ws: `ws ${version('ws')}`,
+  'cp-json': 'child_process json', 'cp-advanced': 'child_process advanced',
+};
+/** Subjects whose client is forked by their server (the child_process channel). */
+const FORKED = new Set(['cp-json', 'cp-advanced']);
+/** Whether a subject has the lane at all (else "n/a"). */
+function supports(subject, lane) {
+  return FORKED.has(subject) ? childProcess.supports(lane) : true;
+}
 const CHILD = join(__dirname, 'child.js');
 
 function parseArgs(argv) {
-  const args = { size: 'full', samples: 0, lanes: null, subjects: SUBJECTS, timeout: 0, out: null, cpuProf: null, scale: 1 };
+  const args = { size: 'full', samples: 0, lanes: null, subjects: SUBJECTS, timeout: 0, out: null, cpuProf: null, scale: 1, summaryOnly: false, svg: null, from: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.size = 'quick';
@@ -37,11 +61,16 @@ function parseArgs(argv) {
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--cpu-prof') args.cpuProf = argv[++i];
     else if (a === '--scale') args.scale = Number(argv[++i]);
+    else if (a === '--summary') args.summaryOnly = true;
+    else if (a === '--svg') args.svg = argv[++i];
+    else if (a === '--from') args.from = argv[++i];
     else throw new Error(`Unknown option ${a}`);
   }
   if (!(args.scale > 0)) throw new Error('--scale takes a positive number');
-  if (!args.samples) args.samples = args.size === 'full' ? 5 : args.size === 'quick' ? 3 : 1;
-  if (!args.timeout) args.timeout = args.size === 'full' ? 60 : args.size === 'quick' ? 10 : 30;
+  // Medians of at least 5 samples unless asked otherwise (tiny: 1, it only checks the harness).
+  if (!args.samples) args.samples = args.size === 'tiny' ? 1 : 5;
+  // Quick: 30 s, as the warm lanes send 220,000 messages even there, and the old packages need seconds over TCP.
+  if (!args.timeout) args.timeout = args.size === 'full' ? 60 : 30;
   for (const s of args.subjects) if (!KNOWN.includes(s)) throw new Error(`Unknown subject ${s}`);
   return args;
 }
@@ -92,8 +121,10 @@ async function trial(subject, lane, params, args) {
   const dir = mkdtempSync(join(os.tmpdir(), 'ipc-bench-'));
   const opts = { params, path: join(dir, 's.sock'), port: lane.transport === 'tcp' ? await freePort() : undefined };
   const stamp = Date.now();
-  const execArgv = (role) => (args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`, `--cpu-prof-name=${subject}.${lane.name}.${role}.${stamp}.cpuprofile`] : []);
-  const spawn = (role, o) => fork(CHILD, [role, subject, lane.name, JSON.stringify(o)], { execArgv: execArgv(role), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // --expose-gc: the warm lanes force a GC between warm-up and timed part (a no-op elsewhere).
+  const execArgv = (role) => ['--expose-gc', ...(args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`, `--cpu-prof-name=${subject}.${lane.name}.${role}.${stamp}.cpuprofile`] : [])];
+  const argvOf = (role, o) => [role, subject, lane.name, JSON.stringify(o)];
+  const spawn = (role, o) => fork(CHILD, argvOf(role, o), { execArgv: execArgv(role), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const children = [];
   let timer;
   const timeout = new Promise((resolve) => {
@@ -103,9 +134,16 @@ async function trial(subject, lane, params, args) {
     const server = spawn('server', opts);
     children.push(server);
     const { address } = await nextMessage(server, 'ready', `${subject} server`);
-    const client = spawn('client', { ...opts, address });
-    children.push(client);
-    const clientReport = (await nextMessage(client, 'report', `${subject} client`)).report;
+    let clientReport;
+    if (FORKED.has(subject)) {
+      // The client must be the server's own child: the server forks it and relays its report.
+      server.send({ cmd: 'fork-client', argv: argvOf('client', { ...opts, address }), execArgv: execArgv('client') });
+      clientReport = (await nextMessage(server, 'clientReport', `${subject} client`)).clientReport;
+    } else {
+      const client = spawn('client', { ...opts, address });
+      children.push(client);
+      clientReport = (await nextMessage(client, 'report', `${subject} client`)).report;
+    }
     server.send({ cmd: 'report' });
     const serverReport = (await nextMessage(server, 'report', `${subject} server`)).report;
     return { server: serverReport, client: clientReport };
@@ -135,12 +173,14 @@ function fmt(v) {
 }
 
 /** The figures of one lane and subject: metric -> {median, min, max, samples}. */
-function summarize(samples, lane) {
+function summarize(samples, lane, na) {
+  if (na) return { na: true, samples: 0, timeouts: 0, metrics: {} };
   const ok = samples.filter((s) => !s.timeout && !s.error);
   const out = { samples: samples.length, timeouts: samples.filter((s) => s.timeout).length, metrics: {} };
   if (ok.length === 0) return out;
   const source = lane.kind === 'broadcast' ? 'server' : 'client';
-  const keys = [...lane.metrics.map(([k]) => [k, (s) => s[source][k]]), ['serverCpuMs', (s) => s.server.cpuMs], ['clientCpuMs', (s) => s.client.cpuMs], ['serverRssMiB', (s) => s.server.rssMiB], ['clientRssMiB', (s) => s.client.rssMiB]];
+  const laneKeys = [...new Set([lane.ratio, ...lane.metrics.map(([k]) => k)])];
+  const keys = [...laneKeys.map((k) => [k, (s) => s[source][k]]), ['serverCpuMs', (s) => s.server.cpuMs], ['clientCpuMs', (s) => s.client.cpuMs], ['serverRssMiB', (s) => s.server.rssMiB], ['clientRssMiB', (s) => s.client.rssMiB]];
   for (const [key, get] of keys) {
     const values = ok.map(get);
     out.metrics[key] = { median: median(values), min: Math.min(...values), max: Math.max(...values), values };
@@ -161,6 +201,7 @@ function markdown(results, args) {
       const cells = subjects.map((s) => {
         const sum = lr.subjects[s];
         if (!sum) return '';
+        if (sum.na) return 'n/a';
         if (sum.timeouts > 0 && !sum.metrics[key]) return `timeout (> ${args.timeout} s)`;
         const m = sum.metrics[key];
         if (!m) return 'failed';
@@ -181,10 +222,11 @@ function markdown(results, args) {
  * runs in a fresh process, so its first tens of thousands of messages run while the JIT warms
  * up; a larger scale shows the steady state, where the library's own per-message cost shows.
  */
-function scaled(params, scale) {
+function scaled(params, scale, lane) {
   if (scale === 1 || params.size) return params;
   const out = { ...params, count: Math.round(params.count * scale) };
-  if (params.warmup) out.warmup = Math.round(params.warmup * scale);
+  // The warm lanes' warm-up is part of their method (20,000 messages): not scaled.
+  if (params.warmup && !lane.warm) out.warmup = Math.round(params.warmup * scale);
   return out;
 }
 
@@ -196,17 +238,17 @@ async function run(argv) {
   const results = {
     started: started.toISOString(), size: args.size, scale: args.scale, samplesPerSubject: args.samples, timeoutS: args.timeout,
     node: process.version, cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, loadavg: os.loadavg(),
-    subjects: args.subjects, lanes: [], failures: [],
+    subjects: args.subjects, labels: Object.fromEntries(args.subjects.map((s) => [s, LABELS[s]])), lanes: [], failures: [],
   };
   for (const lane of lanes) {
-    const params = scaled(lane.sizes[args.size], args.scale);
+    const params = scaled(lane.sizes[args.size], args.scale, lane);
     const raw = Object.fromEntries(args.subjects.map((s) => [s, []]));
     const gaveUp = new Set();
     for (let r = 0; r < args.samples; r++) {
       const order = r % 2 === 0 ? args.subjects : [...args.subjects].reverse();
       for (const subject of order) {
         // A subject that stalled once is not given another minute per sample.
-        if (gaveUp.has(subject)) continue;
+        if (gaveUp.has(subject) || !supports(subject, lane)) continue;
         let sample;
         try {
           sample = await trial(subject, lane, params, args);
@@ -226,26 +268,46 @@ async function run(argv) {
     }
     results.lanes.push({
       name: lane.name, title: lane.title, params,
-      subjects: Object.fromEntries(args.subjects.map((s) => [s, summarize(raw[s], lane)])),
+      subjects: Object.fromEntries(args.subjects.map((s) => [s, summarize(raw[s], lane, !supports(s, lane))])),
     });
   }
   results.seconds = (Date.now() - started.getTime()) / 1000;
+  results.loadavgEnd = os.loadavg();
   results.markdown = markdown(results, args);
+  results.summary = summaryMarkdown(results);
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const out = args.out || join(__dirname, 'results', `bench-${stamp}.json`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(out.replace(/\.json$/, '') + '.md', `${results.markdown}\n`);
-  return { results, out };
+  writeFileSync(out.replace(/\.json$/, '') + '.md', `${head(results)}\n\n${results.markdown}\n\n${results.summary}\n`);
+  if (args.svg) writeFileSync(args.svg, summarySvg(results));
+  return { results, out, args };
+}
+
+function head(results) {
+  const scale = results.scale === 1 ? '' : ` x${results.scale} messages`;
+  return `node ${results.node}, ${results.cpus} x ${results.cpuModel}, ${results.size} run${scale}, ${results.samplesPerSubject} samples per subject, ${results.seconds.toFixed(0)} s\n`
+    + 'median (min–max) **ratio to net-baseline**; ↑ higher is better, ↓ lower is better';
+}
+
+/** `--from RESULTS.json`: the summary (and `--svg`) of an earlier run, without running anything. */
+function rerender(argv) {
+  const args = parseArgs(argv);
+  const results = JSON.parse(readFileSync(args.from, 'utf8'));
+  if (!results.labels) results.labels = Object.fromEntries(results.subjects.map((s) => [s, LABELS[s] || s]));
+  results.summary = summaryMarkdown(results);
+  if (args.svg) writeFileSync(args.svg, summarySvg(results));
+  return { results, out: args.from, args, rerendered: true };
 }
 
 module.exports = { run, SUBJECTS };
 
 if (require.main === module) {
-  run(process.argv.slice(2)).then(({ results, out }) => {
-    const scale = results.scale === 1 ? '' : ` x${results.scale} messages`;
-    const head = `node ${results.node}, ${results.cpus} x ${results.cpuModel}, ${results.size} run${scale}, ${results.samplesPerSubject} samples per subject, ${results.seconds.toFixed(0)} s`;
-    process.stdout.write(`\n${head}\nmedian (min–max) **ratio to net-baseline**; ↑ higher is better, ↓ lower is better\n\n${results.markdown}\n\nresults: ${out}\n`);
+  const argv = process.argv.slice(2);
+  (argv.includes('--from') ? Promise.resolve().then(() => rerender(argv)) : run(argv)).then(({ results, out, args, rerendered }) => {
+    if (!args.summaryOnly && !rerendered) process.stdout.write(`\n${head(results)}\n\n${results.markdown}\n`);
+    process.stdout.write(`\n${results.summary}\n\nresults: ${out}\n`);
+    if (args.svg) process.stdout.write(`chart: ${args.svg}\n`);
     if (results.failures.length > 0) {
       process.stdout.write(`\n${results.failures.length} trial(s) FAILED verification\n`);
       process.exitCode = 1;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` must keep working: the harness runs in a tiny configuration (one sample,
- * a few hundred messages, every subject, every lane that has a tiny size). Only message
- * counts are checked, through the harness's own verification; no timing is asserted.
+ * a few hundred messages). Only message counts are checked, through the harness's own
+ * verification; no timing is asserted. The peers (ws, child_process, node-ipc 14) are
+ * devDependencies or built in, so `npm ci` is all this needs.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,23 +13,31 @@ const ROOT = join(__dirname, '..', '..');
 
 interface LaneResult {
   name: string;
-  subjects: Record<string, { samples: number; timeouts: number; metrics: Record<string, { median: number }> }>;
+  subjects: Record<string, { na?: boolean; samples: number; timeouts: number; metrics: Record<string, { median: number }> }>;
+}
+
+const COLD_LANES = ['tput-unix', 'tput-tcp', 'rtt', 'large-1MiB', 'single-1MiB', 'broadcast', 'raw'];
+const LIBRARIES = ['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9'];
+
+function bench(args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bench', 'run.js'), ...args], { cwd: ROOT, timeout },
+      (err, o, e) => resolve({ code: err ? 1 : 0, stdout: o, stderr: e }));
+  });
 }
 
 describe('npm run bench', () => {
-  it('runs every lane for every subject in a tiny configuration, with verified counts', async () => {
+  it('runs every cold lane for the node-ipc API libraries in a tiny configuration, with verified counts', async () => {
     const out = join(tempDir(), 'bench.json');
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(ROOT, 'bench', 'run.js'), '--tiny', '--timeout', '30', '--out', out],
-        { cwd: ROOT, timeout: 170000 }, (err, o, e) => resolve({ code: err ? 1 : 0, stdout: o, stderr: e }));
-    });
+    const { code, stdout, stderr } = await bench(['--tiny', '--lanes', COLD_LANES.join(','), '--subjects', LIBRARIES.join(','),
+      '--timeout', '30', '--out', out], 170000);
     expect(code).withContext(stderr).toBe(0);
     expect(stdout).toContain('| lane | metric | net-baseline | node-ipc-ts |');
     const results = JSON.parse(readFileSync(out, 'utf8')) as { failures: unknown[]; lanes: LaneResult[] };
     expect(results.failures).toEqual([]);
-    expect(results.lanes.map((l) => l.name)).toEqual(['tput-unix', 'tput-tcp', 'rtt', 'large-1MiB', 'single-1MiB', 'broadcast', 'raw']);
+    expect(results.lanes.map((l) => l.name)).toEqual(COLD_LANES);
     for (const lane of results.lanes) {
-      expect(Object.keys(lane.subjects)).withContext(lane.name).toEqual(['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9']);
+      expect(Object.keys(lane.subjects)).withContext(lane.name).toEqual(LIBRARIES);
       for (const [subject, summary] of Object.entries(lane.subjects)) {
         expect(summary.samples).withContext(`${lane.name} ${subject}`).toBe(1);
         // The old packages may stall on large messages (a reported timeout); ours and the baseline may not.
@@ -39,6 +48,51 @@ describe('npm run bench', () => {
       }
     }
   }, 180000);
+
+  it('runs warm lanes for the peers, prints the summary and draws the SVG chart', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'bench.json');
+    const svg = join(dir, 'bench.svg');
+    const subjects = ['net-baseline', 'node-ipc-ts', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
+    const { code, stdout, stderr } = await bench(['--tiny', '--lanes', 'tput-unix-warm,raw-unix-warm', '--subjects', subjects.join(','),
+      '--summary', '--svg', svg, '--timeout', '30', '--out', out], 60000);
+    expect(code).withContext(stderr).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { failures: unknown[]; lanes: LaneResult[]; summary: string };
+    expect(results.failures).toEqual([]);
+    expect(results.lanes.map((l) => l.name)).toEqual(['tput-unix-warm', 'raw-unix-warm']);
+    for (const lane of results.lanes) {
+      for (const subject of subjects) {
+        const summary = lane.subjects[subject];
+        expect(summary).withContext(`${lane.name} ${subject}`).toBeDefined();
+        if (!summary) continue;
+        // child_process has no byte-stream (raw) mode: n/a there, measured everywhere else.
+        const na = subject.startsWith('cp-') && lane.name === 'raw-unix-warm';
+        expect(Boolean(summary.na)).withContext(`${lane.name} ${subject}`).toBe(na);
+        if (na) continue;
+        expect(summary.timeouts).withContext(`${lane.name} ${subject}`).toBe(0);
+        expect(summary.metrics.ms?.median).withContext(`${lane.name} ${subject}`).toBeGreaterThan(0);
+        expect(summary.metrics.cpuUsPerMsg?.median).withContext(`${lane.name} ${subject}`).toBeGreaterThan(0);
+      }
+    }
+    // --summary: only the summary table (machine, Node, date; one row per lane), not the detailed one.
+    expect(stdout).not.toContain('| lane | metric |');
+    expect(stdout).toContain(`Node ${process.version}`);
+    expect(stdout).toMatch(/\| lane \| net-baseline \| node-ipc-ts \| node-ipc 14\.0\.0 guarded \| ws [\d.]+ \| child_process json \| child_process advanced \|/);
+    expect(stdout).toMatch(/\| tput-unix-warm \| 1\.00x · [\d.]+ µs \| \*\*[\d.]+x\*\* · /);
+    expect(stdout).toMatch(/\| raw-unix-warm \|.*\| n\/a \| n\/a \|/);
+    expect(results.summary).toBe(stdout.slice(stdout.indexOf('**Summary**'), stdout.indexOf('\n\nresults: ')));
+    // The chart: one bar per measured lane and peer (the baseline is the 1.0x line), a colour per subject.
+    const chart = readFileSync(svg, 'utf8');
+    expect(chart.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="700"')).toBe(true);
+    expect(chart.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(chart).toContain('net-baseline = 1.0x');
+    expect((chart.match(/<rect [^>]*><title>/g) ?? []).length).toBe(5 + 3);
+    expect(chart).toContain('n/a child_process advanced');
+    // --from: the same summary from the stored results, without running anything.
+    const again = await bench(['--from', out, '--summary'], 20000);
+    expect(again.code).withContext(again.stderr).toBe(0);
+    expect(again.stdout).toContain(results.summary);
+  }, 70000);
 
   it('--scale multiplies the messages of the small-message lanes only', async () => {
     const out = join(tempDir(), 'bench.json');

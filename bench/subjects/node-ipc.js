@@ -1,15 +1,24 @@
 'use strict';
 /**
- * The node-ipc API subjects: this package (dist/) and @achrinza/node-ipc 10.1.11 / 9.2.9.
- * All three are driven through the same public API, `silent: true`, so the only difference
- * measured is the library.
+ * The node-ipc API subjects: this package (dist/), @achrinza/node-ipc 10.1.11 / 9.2.9 and
+ * node-ipc 14.0.0 (devDependency alias `node-ipc-14`). All are driven through the same public
+ * API, `silent: true`, so the only difference measured is the library.
+ *
+ * node-ipc 14 is ESM only (and asks for Node >= 22.13, yet runs on 20 through `import()`); it is
+ * configured with its `guarded` parser profile, the match for this package's defaults (limits on
+ * frame size and writes), with this package's default limits: 100 MiB frames, no pending-write
+ * cap, no incomplete-frame timer. Raw lanes use its raw profile (`rawBuffer`), as ours.
  */
 const { join } = require('node:path');
+
+const MiB = 1024 * 1024;
+let Ipc14 = null; // node-ipc 14's IPCModule, loaded by preload() through import()
 
 const MODULES = {
   'node-ipc-ts': () => new (require(join(__dirname, '..', '..', 'dist', 'index.js')).IPCModule)(),
   'achrinza-10': () => new (require('achrinza-ipc-10').IPCModule)(),
   'achrinza-9': () => new (require('achrinza-ipc-9').IPC)(),
+  'node-ipc-14': () => new Ipc14(),
   // Another build of this package (BENCH_BEFORE_DIST=/path/to/dist), for before/after figures.
   before: () => new (require(join(process.env.BENCH_BEFORE_DIST, 'index.js')).IPCModule)(),
 };
@@ -22,13 +31,22 @@ function makeIpc(name, opts) {
   ipc.config.maxRetries = 0;
   ipc.config.maxConnections = 1000;
   ipc.config.id = 'bench';
+  if (name === 'node-ipc-14') {
+    if (!opts.raw) ipc.config.parser = 'guarded';
+    ipc.config.maxMessageSize = 100 * MiB;
+    ipc.config.maxPendingBytes = Infinity;
+    ipc.config.messageTimeout = 0;
+  }
   return ipc;
 }
 
 exports.names = Object.keys(MODULES);
 
 /** Loads the package before anything is measured (module loading is not the library's speed). */
-exports.preload = (name) => MODULES[name]();
+exports.preload = async (name) => {
+  if (name === 'node-ipc-14' && Ipc14 === null) Ipc14 = (await import('node-ipc-14')).IPCModule;
+  MODULES[name]();
+};
 
 exports.createServer = function createServer(name, opts) {
   const ipc = makeIpc(name, opts);
