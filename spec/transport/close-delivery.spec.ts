@@ -146,6 +146,20 @@ for (const transport of HARD_TRANSPORTS) {
   }
 }
 
+/** A client (id 'peer', `closeTimeout` ms) connected to a plain net server that treats each socket with `onSocket`. */
+async function clientOfPlainPeer(closeTimeout: number, allowHalfOpen: boolean, onSocket: (socket: Socket) => void): Promise<{ ipc: IPCModule; client: Client }> {
+  const path = join(tempDir(), 'peer.sock');
+  const held: Socket[] = [];
+  const peer = createServer({ allowHalfOpen }, (socket) => { onSocket(socket); held.push(socket); });
+  await new Promise<void>((resolve) => peer.listen(path, resolve));
+  teardown.add(() => new Promise<void>((resolve) => { for (const s of held) s.destroy(); peer.close(() => resolve()); }));
+  const ipc = freshIpc((config) => { config.closeTimeout = closeTimeout; config.maxRetries = 0; });
+  ipc.connectTo('peer', path);
+  const client = ipc.of.peer as Client;
+  await nextEvent(client, 'connect');
+  return { ipc, client };
+}
+
 describe('graceful close', () => {
   it('in sync mode, messages still waiting for their turn are written on disconnect', async () => {
     const { server, clientIpc, client } = await pair(HARD_TRANSPORTS[0] as HardTransport, false, (config) => { config.sync = true; });
@@ -185,22 +199,13 @@ describe('graceful close', () => {
   });
 
   it('bounds a close to a peer that never reads by closeTimeout: ERR_IPC_CLOSE_TIMEOUT, then destroy', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'stuck.sock');
-    const stuck: Socket[] = [];
     // A peer that accepts and never reads: its receive buffer fills, ours stays full.
-    const peer = createServer((socket) => { socket.pause(); stuck.push(socket); });
-    await new Promise<void>((resolve) => peer.listen(path, resolve));
-    teardown.add(() => new Promise<void>((resolve) => { for (const s of stuck) s.destroy(); peer.close(() => resolve()); }));
-    const ipc = freshIpc((config) => { config.closeTimeout = 200; config.maxRetries = 0; });
-    ipc.connectTo('stuck', path);
-    const client = ipc.of.stuck as Client;
-    await nextEvent(client, 'connect');
+    const { ipc, client } = await clientOfPlainPeer(200, false, (socket) => socket.pause());
     const failed = nextEvent(client, 'error');
     const destroyed = nextEvent(client, 'destroy');
     client.emit('app.big', 'z'.repeat(32 * 1024 * 1024));
     const started = Date.now();
-    ipc.disconnect('stuck');
+    ipc.disconnect('peer');
     const [err] = await failed as [IpcError];
     expect(err.code).toBe('ERR_IPC_CLOSE_TIMEOUT');
     expect(err.message).toContain('closeTimeout (200 ms)');
@@ -219,22 +224,13 @@ describe('graceful close', () => {
   });
 
   it('a peer that half-closes and keeps its side open still lets a graceful close finish after closeTimeout, quietly', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'half.sock');
-    const held: Socket[] = [];
     // Reads everything but never ends its side (allowHalfOpen): only the FIN answer is missing.
-    const peer = createServer({ allowHalfOpen: true }, (socket) => { socket.resume(); held.push(socket); });
-    await new Promise<void>((resolve) => peer.listen(path, resolve));
-    teardown.add(() => new Promise<void>((resolve) => { for (const s of held) s.destroy(); peer.close(() => resolve()); }));
-    const ipc = freshIpc((config) => { config.closeTimeout = 100; config.maxRetries = 0; });
-    ipc.connectTo('half', path);
-    const client = ipc.of.half as Client;
-    await nextEvent(client, 'connect');
+    const { ipc, client } = await clientOfPlainPeer(100, true, (socket) => socket.resume());
     const errors: unknown[] = [];
     client.on('error', (err: unknown) => { errors.push(err); });
     const destroyed = nextEvent(client, 'destroy');
     client.emit('app.msg', 1);
-    ipc.disconnect('half');
+    ipc.disconnect('peer');
     await destroyed;
     expect(errors).toEqual([]);
   });
