@@ -6,7 +6,8 @@
  * never throws and `silent` hides the log, so an error nobody expected would otherwise pass
  * unseen. After the spec's teardown, any `error` the spec did not declare fails it, listed.
  * A spec declares the errors it expects with {@link expectErrors}; an `error` a spec awaits
- * with {@link nextEvent} / {@link collectEvents} is expected by that very wait.
+ * with {@link nextEvent} / {@link collectEvents} is expected by that very wait. An `error`
+ * arriving after its spec's check is blamed on no spec; IPC_LATE_ERRORS=1 prints them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,7 +132,10 @@ function awaitedError(target: object, err: unknown): void {
 function watchHub(hub: Hub, label: string, owner: object): void {
   const generation = errorWatch.generation;
   hub.on('error', (err: unknown) => {
-    if (generation !== errorWatch.generation) return;
+    if (generation !== errorWatch.generation) {
+      if (process.env.IPC_LATE_ERRORS) console.error(`LATE ERROR ${label}: ${errorCode(err)} (${err instanceof Error ? err.message : String(err)})`);
+      return;
+    }
     errorWatch.seen.push({ label, target: hub, owner, err, awaited: false });
   });
   teardown.check(verifyErrors);
