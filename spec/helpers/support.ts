@@ -114,7 +114,13 @@ const errorWatch = {
   generation: 0,
   seen: [] as SeenError[],
   declared: [] as Array<{ target: object; codes: string[] }>,
+  /** The running spec's full name (for IPC_LATE_ERRORS). */
+  spec: '',
 };
+
+if (process.env.IPC_LATE_ERRORS) {
+  jasmine.getEnv().addReporter({ specStarted: (result) => { errorWatch.spec = result.fullName; } });
+}
 
 function errorCode(err: unknown): string {
   if (err instanceof Error) {
@@ -131,9 +137,10 @@ function awaitedError(target: object, err: unknown): void {
 
 function watchHub(hub: Hub, label: string, owner: object): void {
   const generation = errorWatch.generation;
+  const specName = errorWatch.spec;
   hub.on('error', (err: unknown) => {
     if (generation !== errorWatch.generation) {
-      if (process.env.IPC_LATE_ERRORS) console.error(`LATE ERROR ${label}: ${errorCode(err)} (${err instanceof Error ? err.message : String(err)})`);
+      if (process.env.IPC_LATE_ERRORS) console.error(`LATE ERROR ${label}: ${errorCode(err)} (${err instanceof Error ? err.message : String(err)}) from '${specName}' during '${errorWatch.spec}'`);
       return;
     }
     errorWatch.seen.push({ label, target: hub, owner, err, awaited: false });

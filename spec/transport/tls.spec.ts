@@ -93,6 +93,7 @@ describe('tls transport', () => {
 
   it('passes rejectUnauthorized through: a client trusting no CA refuses the server and never publishes connect', async () => {
     const server = await tlsServer(SERVER_IDENTITY);
+    const serverSaw = nextEvent(server, 'error');
     const { client } = tlsClient(server, { rejectUnauthorized: true });
     let connects = 0;
     client.on('connect', () => connects++);
@@ -103,6 +104,11 @@ describe('tls transport', () => {
     expect(err.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     await destroyed;
     expect(connects).toBe(0);
+    // The server sees the client hang up inside the handshake, and publishes it (it came
+    // after the spec ended before this wait).
+    const [hangUp] = await serverSaw;
+    expect(hangUp).toBeInstanceOf(Error);
+    expect(server.sockets).toEqual([]);
   });
 
   it('passes rejectUnauthorized: false through: the client accepts a server it cannot verify', async () => {
