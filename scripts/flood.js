@@ -11,6 +11,10 @@
 // --mode ignore   neither (for contrast: the sender's memory grows with the flood)
 // --work N        microseconds the receiver spends on each message (it is the slow end)
 // --json          one JSON summary line at the end (the spec reads it)
+//
+// Run under `node --expose-gc` and the summary also has `sender.retainedMB`: heap and
+// ArrayBuffer memory still reachable at the end after a full collection (what the sender
+// holds, without the garbage RSS includes), and `errorCodes` counts the errors by code.
 'use strict';
 const { fork } = require('node:child_process');
 const { existsSync, mkdtempSync, rmSync } = require('node:fs');
@@ -68,7 +72,7 @@ function sender() {
   const path = join(dir, 'f.sock');
   const child = fork(__filename, ['--receiver', transport, path, work], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const peer = { received: 0, bytes: 0, rss: 0, maxRss: 0, startRss: 0 };
-  const self = { sent: 0, refused: 0, errors: 0, maxRss: 0, startRss: 0 };
+  const self = { sent: 0, refused: 0, errors: 0, errorCodes: {}, maxRss: 0, startRss: 0, startRetained: 0 };
   const payload = 'f'.repeat(size);
   const ipc = new IPCModule();
   ipc.config.silent = true;
@@ -90,9 +94,14 @@ function sender() {
     if (transport === 'unix') ipc.connectTo('sink', where);
     else ipc.connectToNet('sink', '127.0.0.1', where);
     const client = ipc.of.sink;
-    client.on('error', () => { self.errors++; });
+    client.on('error', (err) => {
+      self.errors++;
+      const code = err && err.code ? String(err.code) : 'none';
+      self.errorCodes[code] = (self.errorCodes[code] || 0) + 1;
+    });
     client.on('drain', pump);
     client.once('connect', () => {
+      self.startRetained = retained();
       self.startRss = process.memoryUsage().rss;
       const t0 = Date.now();
       log(`flood: mode=${mode} transport=${transport} message=${size} B receiver work=${work} us/message`);
@@ -135,11 +144,23 @@ function sender() {
     setImmediate(pump);
   }
 
+  /** Reachable heap + ArrayBuffer bytes after a full collection (NaN without --expose-gc). */
+  function retained() {
+    if (typeof global.gc !== 'function') return NaN;
+    global.gc();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  }
+
   function finish() {
+    const held = retained() - self.startRetained;
     const summary = {
       mode, transport, seconds, messageBytes: size,
-      sent: self.sent, received: peer.received, errors: self.errors,
-      sender: { startMB: mb(self.startRss), maxMB: mb(self.maxRss), growthMB: mb(self.maxRss - self.startRss) },
+      sent: self.sent, received: peer.received, errors: self.errors, errorCodes: self.errorCodes,
+      sender: {
+        startMB: mb(self.startRss), maxMB: mb(self.maxRss), growthMB: mb(self.maxRss - self.startRss),
+        ...(Number.isNaN(held) ? {} : { retainedMB: mb(held) }),
+      },
       receiver: { startMB: mb(peer.startRss), maxMB: mb(peer.maxRss), growthMB: mb(peer.maxRss - peer.startRss) },
     };
     if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);

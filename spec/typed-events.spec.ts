@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '../src/client';
 import { IPCModule } from '../src/ipc';
-import { started, stopAll, tempDir } from './helpers/support';
+import { started, stopAll, tempDir, watchErrors } from './helpers/support';
 import { teardown } from './helpers/teardown';
 
 interface Events {
@@ -22,6 +22,7 @@ describe('typed events', () => {
     const dir = tempDir();
     const ipc = new IPCModule<Events>();
     teardown.add(() => stopAll(ipc));
+    watchErrors(ipc);
     ipc.config.silent = true;
     ipc.config.retry = 50;
     ipc.serve(join(dir, 'typed.sock'));

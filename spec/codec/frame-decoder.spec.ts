@@ -81,12 +81,21 @@ describe('FrameDecoder', () => {
   });
 
   it('hands out a frame inside one chunk without copying it', () => {
+    // Small Buffer.from() results share one pool: a copy from the same pool has the same
+    // .buffer, so the views are checked by offset, and by writing through the chunk.
     const chunk = Buffer.from('abc\fdef\f');
     const frames: Buffer[] = [];
     const decoder = new FrameDecoder(Buffer.from('\f'), 1024, { onFrame: (f) => frames.push(f), onFrameError: fail });
     decoder.push(chunk);
     expect(frames.length).toBe(2);
-    expect((frames[0] as Buffer).buffer).toBe(chunk.buffer);
+    const [first, second] = frames as [Buffer, Buffer];
+    expect(first.buffer).toBe(chunk.buffer);
+    expect(first.byteOffset).toBe(chunk.byteOffset);
+    expect(second.byteOffset).toBe(chunk.byteOffset + 4);
+    chunk.write('XYZ', 0);
+    chunk.write('UVW', 4);
+    expect(first.toString()).toBe('XYZ');
+    expect(second.toString()).toBe('UVW');
   });
 
   it('accepts a frame of exactly maxFrameBytes and refuses one byte more', () => {
@@ -135,16 +144,35 @@ describe('FrameDecoder', () => {
     expect(frames).toEqual(['a']);
   });
 
-  it('scans a large frame spread over many chunks in linear time', () => {
-    const size = 8 * 1024 * 1024;
-    const payload = Buffer.alloc(size, 'a');
-    const sink = new RecordingSink();
-    const decoder = new FrameDecoder(Buffer.from('\f'), size, sink);
-    for (let i = 0; i < size; i += 16384) decoder.push(payload.subarray(i, i + 16384));
-    decoder.push(Buffer.from('\f'));
-    expect(sink.frames.length).toBe(1);
-    expect(sink.frames[0]?.length).toBe(size);
-  });
+  for (const delimiter of ['\f', '\r\n']) {
+    it(`scans a large frame spread over many chunks once (delimiter of ${delimiter.length} byte(s))`, () => {
+      // Counts the bytes the delimiter search covers (Buffer#indexOf: includes() goes through
+      // it too): re-scanning what is pending on each chunk would cost size^2 / 2 / CHUNK here.
+      const size = 8 * 1024 * 1024;
+      const CHUNK = 16384;
+      const payload = Buffer.alloc(size, 'a');
+      const sink = new RecordingSink();
+      const decoder = new FrameDecoder(Buffer.from(delimiter), size, sink);
+      let scanned = 0;
+      const indexOf = Buffer.prototype.indexOf;
+      Buffer.prototype.indexOf = function (this: Buffer, value: never, byteOffset?: number, encoding?: BufferEncoding): number {
+        const from = typeof byteOffset === 'number' ? (byteOffset < 0 ? Math.max(0, this.length + byteOffset) : byteOffset) : 0;
+        scanned += Math.max(0, this.length - from);
+        return indexOf.call(this, value, byteOffset, encoding);
+      };
+      try {
+        for (let i = 0; i < size; i += CHUNK) decoder.push(payload.subarray(i, i + CHUNK));
+        decoder.push(Buffer.from(delimiter));
+      } finally {
+        Buffer.prototype.indexOf = indexOf;
+      }
+      expect(sink.frames.length).toBe(1);
+      expect(sink.frames[0]?.length).toBe(size);
+      // One pass, plus at most a delimiter's worth at each chunk boundary.
+      expect(scanned).toBeGreaterThanOrEqual(size);
+      expect(scanned).toBeLessThanOrEqual(size + (size / CHUNK + 1) * 2 * delimiter.length);
+    });
+  }
 
   it('rejects an empty delimiter', () => {
     expect(() => new FrameDecoder(Buffer.alloc(0), 10, new RecordingSink())).toThrowError(TypeError, /delimiter/);

@@ -11,7 +11,7 @@ import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { freshIpc, started } from '../helpers/support';
+import { SETTLE_MS, freshIpc, started, watchErrors } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 
 const load = createRequire(__filename);
@@ -69,6 +69,7 @@ function oldSide(name: string, construct: () => AnyIpc): Side {
       ipc.config.retry = 50;
       configure?.(ipc.config);
       teardown.add(() => stopOld(ipc));
+      watchErrors(ipc);
       return ipc;
     },
     port: freePort,
@@ -271,20 +272,30 @@ export const INTEROP_TRANSPORTS: InteropTransport[] = [
 ];
 
 /**
- * Resolves with the bytes of `data` events (`(buffer)` on clients, `(buffer, socket)` on
- * servers) once at least `length` arrived; raw mode has no framing, so chunks may merge or split.
+ * Resolves with exactly `length` bytes of `data` events (`(buffer)` on clients, `(buffer,
+ * socket)` on servers); raw mode has no framing, so chunks may merge or split. Once `length`
+ * arrived it keeps listening for `settleMs` and rejects if more bytes come (a duplicate).
  */
-export function collectBytes(target: any, length: number, ms = 8000): Promise<Buffer> {
+export function collectBytes(target: any, length: number, ms = 8000, settleMs = SETTLE_MS): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    let settle: NodeJS.Timeout | undefined;
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       total += chunk.length;
       if (total < length) return;
       clearTimeout(timer);
-      target.off('data', onData);
-      resolve(Buffer.concat(chunks));
+      clearTimeout(settle);
+      if (total > length) {
+        target.off('data', onData);
+        reject(new Error(`got ${total} raw bytes, expected exactly ${length}`));
+        return;
+      }
+      settle = setTimeout(() => {
+        target.off('data', onData);
+        resolve(Buffer.concat(chunks));
+      }, settleMs);
     };
     const timer = setTimeout(() => {
       target.off('data', onData);

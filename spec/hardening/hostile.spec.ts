@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
-import { freshIpc, nextEvent, tempDir } from '../helpers/support';
+import { expectErrors, freshIpc, nextEvent, tempDir } from '../helpers/support';
 import { HARD_TRANSPORTS, closedWithin, quiesced, rawPeer, resourceCounts, sameCounts, until } from '../helpers/hardening';
 
 const MAX = 4096;
@@ -76,6 +76,8 @@ for (const transport of HARD_TRANSPORTS) {
       client.emit('ping', 1);
       expect((await pong1)[0]).toBe(1);
 
+      // The bad frames' errors are counted and checked below, and a peer may name its message 'error'.
+      expectErrors(server);
       const before = await quiesced();
       const listenersBefore = server.eventNames().map((name) => [name, server.listenerCount(name)]);
       const errors: Array<[Error, unknown]> = [];
@@ -93,7 +95,14 @@ for (const transport of HARD_TRANSPORTS) {
 
       const random = prng(0x1bad5eed);
       const peers: Socket[] = [];
-      for (let p = 0; p < PEERS; p++) peers.push(await rawPeer(server, transport.name === 'tls'));
+      // The server's socket of each raw peer, in the order the peers connected.
+      const serverSockets: Socket[] = [];
+      for (let p = 0; p < PEERS; p++) {
+        const accepted = nextEvent(server, 'connect');
+        peers.push(await rawPeer(server, transport.name === 'tls'));
+        serverSockets.push((await accepted)[0] as Socket);
+      }
+      expect(new Set(serverSockets).size).toBe(PEERS);
       let bad = 0;
       const expectedPerPeer = new Map<Socket, number>();
       for (let i = 0; i < FRAMES; i++) {
@@ -112,14 +121,19 @@ for (const transport of HARD_TRANSPORTS) {
         expect(err).toEqual(jasmine.any(IpcError));
         expect((err as IpcError).code).toBe('ERR_IPC_INVALID_MESSAGE');
       }
-      // Each error names the socket the bad frame came from.
-      const server0 = new Set(server.sockets);
-      for (const [, socket] of errors) expect(server0.has(socket as Socket)).toBe(true);
+      // Each error names the exact socket the bad frame came from: per peer, as many errors
+      // as that peer sent bad frames.
+      const perSocket = new Map<unknown, number>();
+      for (const [, socket] of errors) perSocket.set(socket, (perSocket.get(socket) ?? 0) + 1);
+      expect(peers.map((_, p) => perSocket.get(serverSockets[p]) ?? 0)).toEqual(peers.map((peer) => expectedPerPeer.get(peer) ?? 0));
+      expect([...perSocket.keys()].every((socket) => serverSockets.includes(socket as Socket))).withContext('no error names another socket').toBe(true);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
       // A frame just over the limit closes that peer only, with one error.
       errors.length = 0;
+      const overAccepted = nextEvent(server, 'connect');
       const over = await rawPeer(server, transport.name === 'tls');
+      const [overSocket] = await overAccepted;
       over.on('error', () => undefined);
       over.write(Buffer.alloc(MAX + 1, 'a'));
       over.write('\f');
@@ -127,6 +141,7 @@ for (const transport of HARD_TRANSPORTS) {
       await until(() => errors.length >= 1, 'the oversize frame was reported');
       expect(errors.length).toBe(1);
       expect((errors[0]?.[0] as IpcError).code).toBe('ERR_IPC_FRAME_TOO_LARGE');
+      expect(errors[0]?.[1]).withContext('the oversize error names its socket').toBe(overSocket);
 
       for (const peer of peers) peer.destroy();
       await Promise.all(peers.map((peer) => closedWithin(peer)));

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { freshIpc, nextEvent, tempDir } from '../helpers/support';
+import { expectErrors, freshIpc, nextEvent, tempDir } from '../helpers/support';
 import { ChildLines, FIXTURES, until } from '../helpers/hardening';
 
 const SERVER = join(FIXTURES, 'kill-target.js');
@@ -30,6 +30,8 @@ for (const transport of ['unix', 'tcp'] as const) {
       if (transport === 'unix') ipc.connectTo('srv', path);
       else ipc.connectToNet('srv', '127.0.0.1', port);
       const client = ipc.of.srv!;
+      // Reconnect attempts while the server is dead fail (counted below).
+      expectErrors(client, 'ECONNREFUSED', 'ENOENT');
       await nextEvent(client, 'connect');
       const acks: number[] = [];
       client.on('ack', (n: number) => acks.push(n));

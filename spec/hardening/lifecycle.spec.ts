@@ -11,11 +11,20 @@ import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Client } from '../../src/client';
 import type { Server } from '../../src/server';
-import { collectEvents, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
+import { collectEvents, expectErrors, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 import { HARD_TRANSPORTS, quiesced, resourceCounts, sameCounts, until } from '../helpers/hardening';
 
-const CYCLES: Record<string, number> = { unix: 1000, tcp: 300, tls: 60 };
+/** N: the spec runs N/2 warm-up cycles and N cycles, then N more in 8 steps, measuring the heap after each. */
+const CYCLES: Record<string, number> = { unix: 1000, tcp: 400, tls: 40 };
+const STEPS = 8;
+/**
+ * Heap growth allowed per cycle after the first N. A server that keeps each closed socket
+ * grows by about 1.2 KiB (unix), 1.5 KiB (tcp) and 3.5 KiB (tls, JS heap only) per cycle
+ * (measured by keeping them in src/server.ts); without a leak it is about 0-100 B, with
+ * occasional one-off jumps of up to ~450 KiB either way (code compiled or flushed late).
+ */
+const HEAP_BYTES_PER_CYCLE: Record<string, number> = { unix: 512, tcp: 512, tls: 1536 };
 
 function listenerCounts(hub: Server | Client): Array<[string, number]> {
   return hub.eventNames().map((name) => [name, hub.listenerCount(name)]);
@@ -23,40 +32,60 @@ function listenerCounts(hub: Server | Client): Array<[string, number]> {
 
 for (const transport of HARD_TRANSPORTS) {
   describe(`lifecycle on ${transport.name}`, () => {
-    it(`${CYCLES[transport.name]} connect/disconnect cycles leave listeners, handles and timers flat`, async () => {
+    it(`${2.5 * (CYCLES[transport.name] as number)} connect/disconnect cycles leave listeners, handles, timers and heap flat`, async () => {
       const dir = tempDir();
       const serverIpc = freshIpc();
       const server = await transport.serve(serverIpc, dir);
       server.on('hello', (data: unknown, socket: Socket) => server.emit(socket, 'welcome', data));
       const clientIpc = freshIpc();
       transport.configureClient(clientIpc.config);
+      // Checked once at the end: jasmine keeps every passed expectation, which grows the heap.
+      const wrongWelcomes: unknown[] = [];
       const cycle = async (i: number): Promise<void> => {
         transport.connect(clientIpc, 'c', server);
         const client = clientIpc.of.c!;
         const welcome = nextEvent(client, 'welcome');
         client.emit('hello', i);
-        expect((await welcome)[0]).toBe(i);
+        const [got] = await welcome;
+        if (got !== i) wrongWelcomes.push([i, got]);
         const destroyed = nextEvent(client, 'destroy');
         clientIpc.disconnect('c');
         await destroyed;
       };
-      await cycle(-1);
-      await until(() => server.sockets.length === 0, 'the server saw the first client go');
+      const cycles = CYCLES[transport.name] as number;
+      const run = async (from: number, count: number): Promise<void> => {
+        for (let i = from; i < from + count; i++) await cycle(i);
+        await until(() => server.sockets.length === 0, 'the server saw the clients go');
+      };
+      await run(-cycles / 2, cycles / 2); // warm-up: caches, JIT, pools fill once
       const handles = await quiesced();
       const listeners = listenerCounts(server);
-      const heap = settledHeap();
-      const cycles = CYCLES[transport.name] as number;
-      for (let i = 0; i < cycles; i++) await cycle(i);
-      await until(() => server.sockets.length === 0 && sameCounts(resourceCounts(), handles), 'handles settle after the cycles')
-        .catch(() => undefined);
+      const heap0 = await settledHeap();
+      await run(0, cycles);
+      const heaps = [await settledHeap()];
+      const step = cycles / STEPS;
+      for (let s = 0; s < STEPS; s++) {
+        await run(cycles + s * step, step);
+        heaps.push(await settledHeap());
+      }
+      await until(() => sameCounts(resourceCounts(), handles), 'handles settle after the cycles').catch(() => undefined);
+      expect(wrongWelcomes).toEqual([]);
       expect(resourceCounts()).toEqual(handles);
       expect(listenerCounts(server)).toEqual(listeners);
       expect(Object.keys(clientIpc.of)).toEqual([]);
-      // Heap (not RSS, which the allocator keeps): a leak of even 20 KiB per cycle would show.
-      const growth = settledHeap() - heap;
-      if (process.env.IPC_HARDENING_REPORT) console.log(`[${transport.name}] ${cycles} cycles: handles ${JSON.stringify(resourceCounts())} (baseline ${JSON.stringify(handles)}), heap growth ${(growth / 1048576).toFixed(1)} MB`);
-      expect(growth).toBeLessThan(Math.max(16 * 1024 * 1024, cycles * 20 * 1024));
-    }, 60000);
+      // Heap (not RSS, which the allocator keeps) after a full GC: what the first N cycles
+      // add once may stay, but from N to 2N the heap must stay (almost) flat. A leak grows
+      // in every step; a one-off jump (code compiled or flushed late) in one, so the median
+      // step is the measure.
+      const steps = heaps.slice(1).map((heap, s) => heap - (heaps[s] as number)).sort((a, b) => a - b);
+      const perCycle = ((steps[STEPS / 2 - 1] as number) + (steps[STEPS / 2] as number)) / 2 / step;
+      if (process.env.IPC_HARDENING_REPORT) {
+        const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)}`;
+        console.log(`[${transport.name}] ${2.5 * cycles} cycles: handles ${JSON.stringify(resourceCounts())} (baseline ${JSON.stringify(handles)}), ` +
+          `heap over the first N ${kib((heaps[0] as number) - heap0)} KiB, then per ${step} cycles ${steps.map(kib).join(' ')} KiB (median ${perCycle.toFixed(0)} B/cycle)`);
+      }
+      expect(perCycle).withContext(`median heap growth per cycle from N to 2N (N = ${cycles})`).toBeLessThan(HEAP_BYTES_PER_CYCLE[transport.name] as number);
+    }, 90000);
 
     it('ipc.disconnect during a half-open connect cancels it: no retry, no handle left', async () => {
       // A listener that accepts and never answers: TLS never completes its handshake; for
@@ -102,11 +131,16 @@ describe('lifecycle of a Unix socket server', () => {
     const path = join(dir, 'r.sock');
     const serverIpc = freshIpc();
     const clientIpc = freshIpc((c) => { c.retry = 5; });
+    // Clients retry while the server restarts: attempts in the gap find no socket file or no
+    // listener. ECONNRESET: stop() destroys each connection (src/server.ts stop), so a client
+    // can see a reset; reported, remove it once stop() ends connections gracefully.
+    expectErrors(clientIpc, 'ENOENT', 'ECONNREFUSED', 'ECONNRESET');
     const restart = async (): Promise<Server> => {
       if ((serverIpc.server as Server | false) !== false) serverIpc.server.stop();
       serverIpc.serve(path);
       const server = serverIpc.server;
-      const connected = collectEvents(server, 'connect', 3, 8000);
+      // No settle time in this loop (100 restarts): the count after the loop catches a 4th connect.
+      const connected = collectEvents(server, 'connect', 3, 8000, 0);
       await started(server);
       await connected;
       return server;
@@ -120,6 +154,7 @@ describe('lifecycle of a Unix socket server', () => {
     const listeners = ['a', 'b', 'c'].map((id) => listenerCounts(clientIpc.of[id]!));
     for (let i = 0; i < 100; i++) await restart();
     const server = serverIpc.server;
+    expect(server.sockets.length).toBe(3);
     // Every client still works after the last restart.
     const echoes = collectEvents(server, 'alive', 3);
     for (const id of ['a', 'b', 'c']) clientIpc.of[id]!.emit('alive', id);
@@ -189,6 +224,9 @@ describe('lifecycle of a Unix socket server', () => {
     const server = await started(serverIpc.server);
     server.on('hello', (data: { id: string }, socket: Socket) => server.emit(socket, 'hi', data.id));
     const clientIpc = freshIpc((c) => { c.retry = 20; });
+    // 1,000 connects at once overflow the listen backlog: Unix sockets refuse with EAGAIN, and
+    // the clients retry (that is what the spec proves works).
+    expectErrors(clientIpc, 'EAGAIN');
     const replies: Array<Promise<unknown[]>> = [];
     for (let i = 0; i < N; i++) {
       const id = `c${i}`;
@@ -248,9 +286,17 @@ function umask(): number {
 }
 
 
-/** Heap in use after a full collection, so garbage not yet collected is not counted as growth. */
-function settledHeap(): number {
+/**
+ * Heap in use after full collections, so garbage not yet collected is not counted as growth.
+ * jasmine runs without --expose-gc: the flag set at run time makes `gc` available to new
+ * contexts. Collected twice, a turn of the event loop apart, so what the first collection's
+ * finalizers and closed handles release is gone too.
+ */
+async function settledHeap(): Promise<number> {
   setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
   return process.memoryUsage().heapUsed;
 }

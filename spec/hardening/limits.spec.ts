@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
-import { collectEvents, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
+import { collectEvents, expectErrors, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 import { HARD_TRANSPORTS, closedWithin, rawPeer, until } from '../helpers/hardening';
 
@@ -91,6 +91,8 @@ for (const transport of HARD_TRANSPORTS) {
     it('server: maxPendingBytes closes a peer that does not read, with ERR_IPC_PENDING_LIMIT once', async () => {
       const { server, socket, client } = await pair((c) => { c.maxPendingBytes = MIB; }, (c) => { c.maxRetries = 0; });
       (client.socket as Socket).pause(); // the client reads nothing more
+      // The limit's error: counted (exactly one) and checked below.
+      expectErrors(server, 'ERR_IPC_PENDING_LIMIT');
       const errors: unknown[][] = [];
       server.on('error', (...args: unknown[]) => errors.push(args));
       const gone = nextEvent(server, 'socket.disconnected');
@@ -109,6 +111,8 @@ for (const transport of HARD_TRANSPORTS) {
     it('client: maxPendingBytes closes the connection instead of buffering without bound', async () => {
       const { client, socket } = await pair(undefined, (c) => { c.maxPendingBytes = MIB; c.maxRetries = 0; });
       socket.pause();
+      // The limit's errors: counted and checked below.
+      expectErrors(client, 'ERR_IPC_PENDING_LIMIT');
       const errors: unknown[] = [];
       client.on('error', (err: unknown) => errors.push(err));
       const destroyed = nextEvent(client, 'destroy');
@@ -134,6 +138,8 @@ describe('limits without a connection', () => {
     const ipc = freshIpc((c) => { c.maxPendingBytes = 100 * KIB; c.retry = 60_000; });
     ipc.connectTo('nobody', `${dir}/none.sock`);
     const client = ipc.of.nobody!;
+    // Nobody listens: the connect attempt fails (ENOENT), then the overflow below is counted.
+    expectErrors(client, 'ENOENT', 'ERR_IPC_PENDING_LIMIT');
     await nextEvent(client, 'disconnect');
     const errors: unknown[] = [];
     client.on('error', (err: unknown) => errors.push(err));

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { connect as netConnect, type Server as NetServer, type Socket } from 'node:net';
 import { IpcError } from '../../src/errors';
 import type { Server } from '../../src/server';
-import { STREAM_TRANSPORTS, collectEvents, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
+import { STREAM_TRANSPORTS, collectEvents, expectErrors, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 
 const PAYLOADS: Array<[string, unknown]> = [
@@ -121,13 +121,16 @@ for (const transport of STREAM_TRANSPORTS) {
 
     it('publishes an error for an invalid frame and keeps the connection', async () => {
       const { server, client } = await pair();
-      const error = nextEvent(server, 'error');
+      // Two bad frames: exactly one error each.
+      const errors = collectEvents(server, 'error', 2);
       const raw = await rawPeer(server);
       raw.write('this is not json\f{"no":"type"}\f{"type":"ok","data":1}\f');
-      const [err] = await error;
+      const [[err], [err2]] = (await errors) as [[any], [any]];
       expect(err).toEqual(jasmine.any(IpcError));
       expect(err.code).toBe('ERR_IPC_INVALID_MESSAGE');
       expect(err.message).toContain('Invalid JSON response format');
+      expect(err2.code).toBe('ERR_IPC_INVALID_MESSAGE');
+      expect(err2.message).toContain('Invalid message format');
       const ok = nextEvent(server, 'ok');
       client.emit('ok', 2);
       expect((await ok)[0]).toBe(2);
@@ -199,6 +202,8 @@ for (const transport of STREAM_TRANSPORTS) {
 
     it('gives up after maxRetries failed attempts: error per attempt, then disconnect and destroy', async () => {
       const { server, client } = await pair((config) => { config.maxRetries = 2; config.retry = 10; });
+      // Each retry against the stopped server fails to connect: counted below.
+      expectErrors(client, 'ECONNREFUSED', 'ENOENT');
       const events: string[] = [];
       client.on('*', (type: string) => events.push(type));
       const destroyed = nextEvent(client, 'destroy');
