@@ -26,7 +26,7 @@
  */
 import { createServer, Socket, type Server as NetServer } from 'node:net';
 import { join } from 'node:path';
-import { nextEvent, tempDir } from '../helpers/support';
+import { expectErrors, nextEvent, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 import { OLD_SIDES, OURS, freePort, type AnyIpc, type Side } from './peers';
 
@@ -161,6 +161,9 @@ function start(side: Side, target: Target, address: string | number, maxRetries:
     config.maxRetries = maxRetries;
     config.stopRetrying = stopRetrying;
   });
+  // Every spec here fails attempts on purpose (nobody listens, or the peer drops the
+  // connection): each failed attempt publishes the system error, as node-ipc did.
+  expectErrors(ipc, 'ENOENT', 'ECONNREFUSED', 'ECONNRESET');
   target.connect(ipc, 'peer', address);
   const client = ipc.of.peer;
   const trace: Snapshot[] = [];

@@ -111,8 +111,8 @@ for (const transport of HARD_TRANSPORTS) {
     it('client: maxPendingBytes closes the connection instead of buffering without bound', async () => {
       const { client, socket } = await pair(undefined, (c) => { c.maxPendingBytes = MIB; c.maxRetries = 0; });
       socket.pause();
-      // The limit's errors: counted and checked below.
-      expectErrors(client, 'ERR_IPC_PENDING_LIMIT');
+      // The limit's errors and the final unsent report: counted and checked below.
+      expectErrors(client, 'ERR_IPC_PENDING_LIMIT', 'ERR_IPC_UNSENT');
       const errors: unknown[] = [];
       client.on('error', (err: unknown) => errors.push(err));
       const destroyed = nextEvent(client, 'destroy');
@@ -151,6 +151,13 @@ describe('limits without a connection', () => {
     expect(errors.length).toBe(1);
     expect((errors[0] as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
     expect((errors[0] as IpcError).message).toContain('dropped');
+    // What was kept offline is reported once more when the client finishes without a connection.
+    const unsent = nextEvent(client, 'error');
+    ipc.disconnect('nobody');
+    const [err] = await unsent as [IpcError];
+    expect(err.code).toBe('ERR_IPC_UNSENT');
+    const frameBytes = JSON.stringify({ type: 'queued', data: chunk }).length + 1;
+    expect(err.message).toContain(`${Math.floor(100 * KIB / frameBytes)} messages`);
   });
 
   it('UDP: a frame past maxMessageSize is dropped and reported; the next one is delivered', async () => {

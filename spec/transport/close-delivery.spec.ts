@@ -14,7 +14,7 @@ import type { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
 import type { Server } from '../../src/server';
 import { HARD_TRANSPORTS, type HardTransport } from '../helpers/hardening';
-import { freshIpc, nextEvent, tempDir } from '../helpers/support';
+import { expectErrors, freshIpc, nextEvent, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 
 const BIG = 8 * 1024 * 1024;
@@ -175,6 +175,8 @@ describe('graceful close', () => {
     const ipc = freshIpc();
     ipc.connectTo('nobody', join(dir, 'none.sock'));
     const client = ipc.of.nobody as Client;
+    // Dialling a missing socket fails (ENOENT); the unsent report is what this spec is about.
+    expectErrors(client, 'ENOENT', 'ERR_IPC_UNSENT');
     const errors: IpcError[] = [];
     client.on('error', (err: IpcError) => { if (err.code === 'ERR_IPC_UNSENT') errors.push(err); });
     client.emit('app.msg', 1);
@@ -191,6 +193,7 @@ describe('graceful close', () => {
     const ipc = freshIpc((config) => { config.maxRetries = 1; config.retry = 10; });
     ipc.connectTo('nobody', join(dir, 'none.sock'));
     const client = ipc.of.nobody as Client;
+    expectErrors(client, 'ENOENT', 'ERR_IPC_UNSENT');
     const codes: string[] = [];
     client.on('error', (err: { code?: string }) => { codes.push(String(err.code)); });
     client.emit('app.msg', 1);

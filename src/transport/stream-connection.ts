@@ -258,6 +258,14 @@ export class StreamConnection implements FrameSink {
     this.owner.onConnectionClose(this);
   }
 
+  /** @internal socket 'error' */
+  onSocketError(err: Error): void {
+    // Closing gracefully with every byte handed to the kernel: a peer that resets instead of
+    // answering our FIN (old node-ipc over TLS does) cost nothing, so it is not a fault.
+    if (this._phase === Phase.ending && this.socket.writableFinished) return;
+    this.owner.onConnectionError(this, err);
+  }
+
   /** @internal socket 'drain' */
   onDrain(): void {
     if (!this._needDrain || this._batch.size > 0) return;
@@ -361,8 +369,7 @@ function socketOnData(this: SlottedSocket, chunk: Buffer): void {
 }
 
 function socketOnError(this: SlottedSocket, err: Error): void {
-  const conn = this[kConnection];
-  if (conn !== undefined) conn.owner.onConnectionError(conn, err);
+  this[kConnection]?.onSocketError(err);
 }
 
 function socketOnClose(this: SlottedSocket): void {
