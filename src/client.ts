@@ -184,7 +184,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * after `options.timeout` ms, or an `AbortError` when `options.signal` aborts.
    */
   ready(options?: ReadyOptions): Promise<void> {
-    return clientReady(this as Client, options);
+    return clientReady(this, options);
   }
 
   /**
@@ -199,7 +199,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   /** Untyped clients: any type, any payload. */
   request(...args: UntypedArgs<R, [type: string, data?: unknown, options?: RequestOptions]>): Promise<unknown>;
   request(type: string, data?: unknown, options?: RequestOptions): Promise<unknown> {
-    return clientRequest(this as Client, type, data, options);
+    return clientRequest(this, type, data, options);
   }
 
   /**
@@ -210,9 +210,10 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   handle<K extends RequestName<R>>(type: K, handler: ClientRequestHandler<R[K]>, options?: HandleOptions): () => void;
   /** Untyped clients: any type; the handler gets any payload. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped handlers get whatever the peer sent
   handle(...args: UntypedArgs<R, [type: string, handler: (data: any) => unknown, options?: HandleOptions]>): () => void;
   handle(type: string, handler?: unknown, options?: HandleOptions): () => void {
-    return clientHandle(this as Client, type, handler, options);
+    return clientHandle(this, type, handler, options);
   }
 
   /**
@@ -222,9 +223,10 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   messages<K extends EventName<E>>(type: K, options?: MessagesOptions): AsyncIterableIterator<E[K]>;
   /** Untyped clients: any type. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped iterators yield whatever the peer sent
   messages(...args: UntypedArgs<E, [type: string, options?: MessagesOptions]>): AsyncIterableIterator<any>;
   messages(type: string, options?: MessagesOptions): AsyncIterableIterator<unknown> {
-    return clientMessages(this as Client, type, options);
+    return clientMessages(this, type, options);
   }
 
   /**
@@ -233,7 +235,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * or `ERR_IPC_UNSENT` when messages were lost on the way.
    */
   close(): Promise<void> {
-    return clientClose(this as Client);
+    return clientClose(this);
   }
 
   /** @internal Writes one frame now (or keeps a copy until a socket exists). */

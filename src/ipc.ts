@@ -37,6 +37,11 @@ export class IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyReque
    * a `Server` (as `@types/node-ipc` did) so handlers can be attached without a check.
    */
   server: Server<E, R> = false as unknown as Server<E, R>;
+  /**
+   * Closes every client (`close()`) and the server (`close()`), for `await using`. Present
+   * where the runtime has `Symbol.asyncDispose` (Node 18.18+, 20.4+); installed below.
+   */
+  declare [Symbol.asyncDispose]: () => Promise<void>;
 
   /**
    * Logs its arguments joined by a space (objects through `util.inspect` with
@@ -240,15 +245,6 @@ if (typeof Symbol.asyncDispose === 'symbol') {
       return disposeIpc(this);
     },
   });
-}
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the method is installed above, where the runtime has the symbol
-export interface IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> {
-  /**
-   * Closes every client (`close()`) and the server (`close()`); for `await using`. Present
-   * where the runtime has `Symbol.asyncDispose` (Node 18.18+, 20.4+).
-   */
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**

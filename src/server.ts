@@ -193,7 +193,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * the server: call `start()`.
    */
   ready(options?: ReadyOptions): Promise<void> {
-    return serverReady(this as Server, options);
+    return serverReady(this, options);
   }
 
   /**
@@ -205,7 +205,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   /** Untyped servers: any type, any payload. */
   request(socket: ServerSocket, ...args: UntypedArgs<R, [type: string, data?: unknown, options?: RequestOptions]>): Promise<unknown>;
   request(socket: ServerSocket, type: string, data?: unknown, options?: RequestOptions): Promise<unknown> {
-    return serverRequest(this as Server, socket, type, data, options);
+    return serverRequest(this, socket, type, data, options);
   }
 
   /**
@@ -215,9 +215,10 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   handle<K extends RequestName<R>>(type: K, handler: ServerRequestHandler<R[K]>, options?: HandleOptions): () => void;
   /** Untyped servers: any type; the handler gets any payload and the socket. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped handlers get whatever the peer sent
   handle(...args: UntypedArgs<R, [type: string, handler: (data: any, socket: ServerSocket) => unknown, options?: HandleOptions]>): () => void;
   handle(type: string, handler?: unknown, options?: HandleOptions): () => void {
-    return serverHandle(this as Server, type, handler, options);
+    return serverHandle(this, type, handler, options);
   }
 
   /**
@@ -226,9 +227,10 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   messages<K extends EventName<E>>(type: K, options?: MessagesOptions): AsyncIterableIterator<[E[K], MessageSource]>;
   /** Untyped servers: any type. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped iterators yield whatever the peer sent
   messages(...args: UntypedArgs<E, [type: string, options?: MessagesOptions]>): AsyncIterableIterator<[any, MessageSource]>;
   messages(type: string, options?: MessagesOptions): AsyncIterableIterator<[unknown, unknown]> {
-    return serverMessages(this as Server, type, options);
+    return serverMessages(this, type, options);
   }
 
   /**
@@ -237,7 +239,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * read everything within `config.closeTimeout`.
    */
   close(): Promise<void> {
-    return serverClose(this as Server);
+    return serverClose(this);
   }
 
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */

@@ -47,7 +47,7 @@ export function registerClient(client: Client, registry: ClientRegistry): void {
 }
 
 function hub(client: Client): EventHub {
-  return client as unknown as EventHub;
+  return client;
 }
 
 function stateOf(client: Client): ClientState {
@@ -89,9 +89,9 @@ export function clientReady(client: Client, options: ReadyOptions | undefined): 
   if (signal !== undefined && signal.aborted) return Promise.reject(abortError(signal));
   const events = hub(client);
   return new Promise<void>((resolve, reject) => {
-    let lastError: unknown;
+    let lastError: Error | undefined;
     let timer: NodeJS.Timeout | null = null;
-    const settle = (err: unknown): void => {
+    const settle = (err: Error | undefined): void => {
       events.off('connect', onConnect);
       events.off('destroy', onDestroy);
       events.off('error', onError);
@@ -102,7 +102,7 @@ export function clientReady(client: Client, options: ReadyOptions | undefined): 
     };
     const onConnect = (): void => settle(undefined);
     const onDestroy = (): void => settle(notConnected(client, lastError));
-    const onError = (err: unknown): void => {
+    const onError = (err: Error): void => {
       lastError = err;
     };
     const onAbort = (): void => settle(abortError(signal as AbortSignal));
@@ -200,8 +200,8 @@ export function clientClose(client: Client): Promise<void> {
     return Promise.resolve();
   }
   return new Promise<void>((resolve, reject) => {
-    let failure: unknown;
-    const onError = (err: unknown): void => {
+    let failure: Error | undefined;
+    const onError = (err: Error): void => {
       const code = (err as { code?: unknown } | null)?.code;
       if (failure === undefined && (code === 'ERR_IPC_CLOSE_TIMEOUT' || code === 'ERR_IPC_UNSENT')) failure = err;
     };

@@ -15,7 +15,7 @@ export type Subscribe<T> = (push: (value: T) => void) => () => void;
 
 interface Waiter<T> {
   resolve: (result: IteratorResult<T, undefined>) => void;
-  reject: (err: unknown) => void;
+  reject: (err: Error) => void;
 }
 
 const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
@@ -26,7 +26,7 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
   private _head = 0;
   private _waiter: Waiter<T> | null = null;
   /** Set when the stream ends: `null` for a clean end, else the error it ends with. */
-  private _end: { error: unknown } | null = null;
+  private _end: { error: Error | undefined } | null = null;
   private _unsubscribe: (() => void) | null;
   private readonly _highWaterMark: number;
   private readonly _signal: AbortSignal | undefined;
@@ -115,7 +115,7 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
   }
 
   /** Stops listening; `drop` also discards what was kept (abort, return). */
-  private _finish(end: { error: unknown }, drop: boolean): void {
+  private _finish(end: { error: Error | undefined }, drop: boolean): void {
     if (this._end === null) this._end = end;
     if (drop) {
       this._buffer = [];

@@ -102,9 +102,10 @@ export function checkHandleOptions(options: HandleOptions | undefined): boolean 
   return options.exposeStack === true;
 }
 
-function checkSignal(signal: unknown): void {
+function checkSignal(signal: AbortSignal | undefined): void {
   if (signal === undefined) return;
-  const s = signal as Partial<AbortSignal> | null;
+  // Checked as the untrusted value it may be: JavaScript callers pass anything.
+  const s = signal as unknown as { aborted?: unknown; addEventListener?: unknown } | null;
   if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
     throw invalidArgument('options.signal', 'an AbortSignal', signal);
   }

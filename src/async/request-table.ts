@@ -7,7 +7,7 @@
  * reply or drop, whichever comes first; the others then find nothing). Correlation numbers
  * wrap at {@link MAX_CORRELATION}, so they stay small integers however long a connection lives.
  */
-import { IpcError } from '../errors';
+import { type IpcError } from '../errors';
 import { abortError, timeoutError, type CheckedWait } from './options';
 import { MAX_CORRELATION, fromRemoteError, type ReplyEnvelope } from './wire';
 
@@ -17,7 +17,7 @@ export type SendRequest = (type: string, envelope: { request: number; data: unkn
 interface Pending {
   readonly type: string;
   readonly resolve: (value: unknown) => void;
-  readonly reject: (err: unknown) => void;
+  readonly reject: (err: Error) => void;
   timer: NodeJS.Timeout | null;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | null;
@@ -54,7 +54,8 @@ export class RequestTable {
     try {
       this._send(type, { request: id, data });
     } catch (err) {
-      return Promise.reject(err);
+      // What JSON.stringify throws (a cycle, a BigInt): always an Error.
+      return Promise.reject(err instanceof Error ? err : new TypeError(String(err)));
     }
     this._pending.set(id, pending);
     if (wait.timeout > 0) {
@@ -93,13 +94,14 @@ export class RequestTable {
   }
 
   private _settle(id: number, ok: boolean, value: unknown): void {
+    // `value` is the reply's data when ok, else the Error to reject with.
     const pending = this._pending.get(id);
     if (pending === undefined) return;
     this._pending.delete(id);
     if (pending.timer !== null) clearTimeout(pending.timer);
     if (pending.onAbort !== null) pending.signal?.removeEventListener('abort', pending.onAbort);
     if (ok) pending.resolve(value);
-    else pending.reject(value);
+    else pending.reject(value as Error);
   }
 }
 

@@ -36,7 +36,7 @@ interface ServerState {
 const states = new WeakMap<Server, ServerState>();
 
 function hub(server: Server): EventHub {
-  return server as unknown as EventHub;
+  return server;
 }
 
 function stateOf(server: Server): ServerState {
@@ -79,7 +79,7 @@ export function serverReady(server: Server, options: ReadyOptions | undefined): 
   const events = hub(server);
   return new Promise<void>((resolve, reject) => {
     let timer: NodeJS.Timeout | null = null;
-    const settle = (err: unknown): void => {
+    const settle = (err: Error | undefined): void => {
       events.off('start', onStart);
       events.off('error', onError);
       if (timer !== null) clearTimeout(timer);
@@ -89,7 +89,7 @@ export function serverReady(server: Server, options: ReadyOptions | undefined): 
     };
     const onStart = (): void => settle(undefined);
     // A listen failure (EADDRINUSE, ...) is published without a source; socket faults carry one.
-    const onError = (err: unknown, source?: unknown): void => {
+    const onError = (err: Error, source?: unknown): void => {
       if (source === undefined && !server.listening) settle(err);
     };
     const onAbort = (): void => settle(abortError(signal as AbortSignal));
@@ -114,7 +114,7 @@ export function serverRequest(server: Server, socket: unknown, type: unknown, da
   }
   let table = state.tables.get(socket);
   if (table === undefined) {
-    table = new RequestTable((name, envelope) => server.emit(socket as EmitTarget, name, envelope));
+    table = new RequestTable((name, envelope) => server.emit(socket, name, envelope));
     state.tables.set(socket, table);
   }
   return table.request(type, data, wait);
@@ -189,22 +189,34 @@ export function serverClose(server: Server): Promise<void> {
   }
   const events = hub(server);
   return new Promise<void>((resolve, reject) => {
-    let failure: unknown;
-    const onError = (err: unknown): void => {
+    let failure: Error | undefined;
+    const onError = (err: Error): void => {
       if (failure === undefined && (err as { code?: unknown } | null)?.code === 'ERR_IPC_CLOSE_TIMEOUT') failure = err;
     };
+    let handleClosed = false;
     const done = (): void => {
       events.off('error', onError);
+      events.off('socket.disconnected', onSocketClosed);
       if (failure === undefined) resolve();
       else reject(failure);
     };
+    // Both must be over: the handle's 'close' and every client's 'socket.disconnected' (the
+    // listener may close before the last connection has told us).
+    const onSocketClosed = (): void => {
+      if (handleClosed && server.sockets.length === 0) done();
+    };
+    const onHandleClosed = (): void => {
+      handleClosed = true;
+      onSocketClosed();
+    };
     events.on('error', onError);
+    events.on('socket.disconnected', onSocketClosed);
     if (server.stopped && isReleased(server, handle)) {
       process.nextTick(done);
       return;
     }
     const wasListening = server.listening;
-    handle.once('close', done);
+    handle.once('close', onHandleClosed);
     server.stop();
     if (wasListening || server.stopped === false) return;
     // Never listening (a failed or unfinished start): stop() left the handle to us. Closing a
@@ -212,17 +224,17 @@ export function serverClose(server: Server): Promise<void> {
     try {
       handle.close();
     } catch {
-      handle.off('close', done);
-      process.nextTick(done);
+      handle.off('close', onHandleClosed);
+      process.nextTick(onHandleClosed);
     }
   });
 }
 
 /** After stop(): true when the handle already closed (its 'close' has come and gone). */
 function isReleased(server: Server, handle: NetServer | { address(): unknown }): boolean {
-  if ('listening' in handle) return !(handle as NetServer).listening && server.sockets.length === 0;
+  if ('listening' in handle) return !(handle).listening && server.sockets.length === 0;
   try {
-    (handle as { address(): unknown }).address();
+    (handle).address();
     return false;
   } catch {
     return true;

@@ -60,7 +60,7 @@ export function toRemoteError(err: unknown, exposeStack: boolean): RemoteErrorIn
   const e = err as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown };
   const info: RemoteErrorInfo = {
     name: typeof e.name === 'string' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message : String(err),
+    message: typeof e.message === 'string' ? e.message : 'a non-Error object was thrown',
   };
   if (typeof e.code === 'string' || typeof e.code === 'number') info.code = e.code;
   if (exposeStack && typeof e.stack === 'string') info.stack = e.stack;
