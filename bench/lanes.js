@@ -309,25 +309,37 @@ const request = {
     echoTimes.sort();
     requestTimes.sort();
     const pick = (times, q) => times[Math.min(times.length - 1, Math.floor(q * times.length))] * 1000;
-    const rssBefore = process.memoryUsage().rss;
+    // Memory around the burst, each after a full GC: what is left once every request settled.
+    const gc = exposeGc();
+    gc();
+    const before = process.memoryUsage();
     const t0 = now();
-    const sums = await Promise.all(Array.from({ length: p.inflight }, (_, i) => call('add', { a: i, b: 2 })));
+    let sums = await Promise.all(Array.from({ length: p.inflight }, (_, i) => call('add', { a: i, b: 2 })));
     const inflightMs = now() - t0;
     const rssPeak = process.memoryUsage().rss;
     sums.forEach((sum, i) => {
       if (sum !== i + 2) errors.add(`in-flight request ${i}: got ${sum}`);
     });
-    if (global.gc) global.gc();
+    sums = null;
     await new Promise((resolve) => setImmediate(resolve));
-    const rssAfter = process.memoryUsage().rss;
+    gc();
+    const after = process.memoryUsage();
     const p50 = pick(requestTimes, 0.5);
     const echoP50 = pick(echoTimes, 0.5);
     return {
       p50us: p50, p99us: pick(requestTimes, 0.99), echoP50us: echoP50, ratio: p50 / echoP50,
-      inflightMs, rssBeforeMiB: rssBefore / MiB, rssPeakMiB: rssPeak / MiB, rssAfterMiB: rssAfter / MiB, errors,
+      inflightMs, rssBeforeMiB: before.rss / MiB, rssPeakMiB: rssPeak / MiB, rssAfterMiB: after.rss / MiB,
+      heapBeforeMiB: before.heapUsed / MiB, heapAfterMiB: after.heapUsed / MiB, errors,
     };
   },
 };
+
+/** `global.gc` without a command-line flag (the trial children are forked without one). */
+function exposeGc() {
+  if (typeof global.gc === 'function') return global.gc;
+  require('node:v8').setFlagsFromString('--expose-gc');
+  return require('node:vm').runInNewContext('gc');
+}
 
 /** The documented request shape over plain `emit` / `on`, for subjects without `request()`. */
 function shimRequest(cli) {
@@ -379,7 +391,8 @@ const LANES = [
   { name: 'request', title: 'async request() vs echo (interleaved), then N in flight', kind: 'request', transport: 'unix',
     sizes: { full: { count: 20000, warmup: 1000, inflight: 10000 }, quick: { count: 3000, warmup: 300, inflight: 10000 }, tiny: { count: 50, warmup: 10, inflight: 100 } },
     metrics: [['p50us', 'request p50 µs', false], ['echoP50us', 'echo p50 µs', false], ['ratio', 'request/echo p50', false], ['p99us', 'request p99 µs', false],
-      ['inflightMs', 'N in flight ms', false], ['rssBeforeMiB', 'RSS before N MiB', false], ['rssAfterMiB', 'RSS after N MiB', false]] },
+      ['inflightMs', 'N in flight ms', false], ['rssBeforeMiB', 'RSS before N MiB', false], ['rssPeakMiB', 'RSS after N, before GC MiB', false],
+      ['rssAfterMiB', 'RSS after N + GC MiB', false], ['heapBeforeMiB', 'heap before N MiB', false], ['heapAfterMiB', 'heap after N + GC MiB', false]] },
   { name: 'raw', title: 'raw mode (rawBuffer), 64 B buffers', kind: 'raw', transport: 'unix', raw: true,
     sizes: { full: { count: 200000 }, quick: { count: 30000 }, tiny: { count: 300 } },
     metrics: [['msgPerS', 'msg/s', true]] },

@@ -5,41 +5,53 @@
  */
 import { REPLY_TYPE, noHandlerError, toRemoteError, type ReplyEnvelope } from './wire';
 
-/** Sends one reply message. */
-export type SendReply = (type: typeof REPLY_TYPE, envelope: ReplyEnvelope) => unknown;
+/**
+ * Where replies go: one per client or server, given the request's origin (`from`: the server's
+ * socket, or the client's connection number), so answering allocates no closure per request.
+ */
+export interface Replier {
+  /** Sends one reply message to `from`, or drops it when `from` is gone. */
+  sendReply(from: unknown, type: typeof REPLY_TYPE, envelope: ReplyEnvelope): void;
+}
 
-/** Runs `invoke` (the handler) for request `id` and sends what it returns, resolves to, throws or rejects with. */
-export function answer(id: number, invoke: () => unknown, exposeStack: boolean, send: SendReply): void {
+/** A request handler as `answer` calls it: `(data, from)` (clients ignore the second argument). */
+export type AnyHandler = (data: unknown, from: unknown) => unknown;
+
+/**
+ * Runs `handler(data, arg)` for request `id` from `from` and sends what it returns, resolves
+ * to, throws or rejects with.
+ */
+export function answer(handler: AnyHandler, data: unknown, arg: unknown, id: number, from: unknown, exposeStack: boolean, replier: Replier): void {
   let result: unknown;
   try {
-    result = invoke();
+    result = handler(data, arg);
   } catch (err) {
-    fail(id, err, exposeStack, send);
+    fail(id, from, err, exposeStack, replier);
     return;
   }
   if (isThenable(result)) {
-    result.then((value) => succeed(id, value, exposeStack, send), (err: unknown) => fail(id, err, exposeStack, send));
+    result.then((value) => succeed(id, from, value, exposeStack, replier), (err: unknown) => fail(id, from, err, exposeStack, replier));
   } else {
-    succeed(id, result, exposeStack, send);
+    succeed(id, from, result, exposeStack, replier);
   }
 }
 
 /** Answers request `id` with `ERR_IPC_NO_HANDLER`. */
-export function answerNoHandler(id: number, type: string, send: SendReply): void {
-  send(REPLY_TYPE, { reply: id, error: noHandlerError(type) });
+export function answerNoHandler(id: number, type: string, from: unknown, replier: Replier): void {
+  replier.sendReply(from, REPLY_TYPE, { reply: id, error: noHandlerError(type) });
 }
 
-function succeed(id: number, value: unknown, exposeStack: boolean, send: SendReply): void {
+function succeed(id: number, from: unknown, value: unknown, exposeStack: boolean, replier: Replier): void {
   try {
-    send(REPLY_TYPE, { reply: id, data: value });
+    replier.sendReply(from, REPLY_TYPE, { reply: id, data: value });
   } catch (err) {
     // The result cannot be sent (a cycle, a BigInt): the requester hears why instead of waiting.
-    fail(id, err, exposeStack, send);
+    fail(id, from, err, exposeStack, replier);
   }
 }
 
-function fail(id: number, err: unknown, exposeStack: boolean, send: SendReply): void {
-  send(REPLY_TYPE, { reply: id, error: toRemoteError(err, exposeStack) });
+function fail(id: number, from: unknown, err: unknown, exposeStack: boolean, replier: Replier): void {
+  replier.sendReply(from, REPLY_TYPE, { reply: id, error: toRemoteError(err, exposeStack) });
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

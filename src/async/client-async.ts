@@ -11,7 +11,7 @@
 import type { Client } from '../client';
 import { IpcError, assertId } from '../errors';
 import type { EventHub } from '../events';
-import { answer, answerNoHandler, type SendReply } from './answer';
+import { answer, answerNoHandler, type AnyHandler, type Replier } from './answer';
 import { MessageStream } from './message-stream';
 import {
   abortError, assertFunction, checkHandleOptions, checkMessagesOptions, checkWaitOptions, rawModeError, timeoutError,
@@ -29,7 +29,7 @@ export interface ClientRegistry {
 /** Built-in client events: never requests, whatever their data. */
 const BUILTIN = new Set(['connect', 'disconnect', 'destroy', 'error', 'data', 'drain']);
 
-interface ClientState {
+interface ClientState extends Replier {
   readonly table: RequestTable;
   readonly handlers: Map<string, unknown>;
   readonly streams: Set<MessageStream<unknown>>;
@@ -59,6 +59,10 @@ function stateOf(client: Client): ClientState {
     streams: new Set(),
     generation: 0,
     catchAll: null,
+    // Replies go back only on the connection the request came in on (`from`: its number).
+    sendReply(from, type, envelope) {
+      if (created.generation === from && client.connected) client.emit(type, envelope);
+    },
   };
   state = created;
   states.set(client, created);
@@ -142,17 +146,16 @@ export function clientHandle(client: Client, type: unknown, handler: unknown, op
   if (state.handlers.has(type)) {
     throw new IpcError('ERR_IPC_HANDLER_EXISTS', `Client "${client.id}" already has a handler for "${type}"; call the function the first handle() returned to remove it`);
   }
-  const fn = handler as (data: unknown) => unknown;
+  const fn = handler as AnyHandler;
   const listener = (envelope: unknown): void => {
-    if (!isRequestEnvelope(envelope)) return;
-    answer(envelope.request, () => fn(envelope.data), exposeStack, replier(client, state));
+    if (isRequestEnvelope(envelope)) answer(fn, envelope.data, undefined, envelope.request, state.generation, exposeStack, state);
   };
   state.handlers.set(type, listener);
   hub(client).on(type, listener);
   if (state.catchAll === null) {
     state.catchAll = (name: string, envelope: unknown): void => {
       if (BUILTIN.has(name) || state.handlers.has(name) || !isRequestEnvelope(envelope)) return;
-      answerNoHandler(envelope.request, name, replier(client, state));
+      answerNoHandler(envelope.request, name, state.generation, state);
     };
     hub(client).on('*', state.catchAll);
   }
@@ -160,14 +163,6 @@ export function clientHandle(client: Client, type: unknown, handler: unknown, op
     if (state.handlers.get(type) !== listener) return;
     state.handlers.delete(type);
     hub(client).off(type, listener);
-  };
-}
-
-/** Replies go back only on the connection the request came in on. */
-function replier(client: Client, state: ClientState): SendReply {
-  const generation = state.generation;
-  return (type, envelope) => {
-    if (state.generation === generation && client.connected) client.emit(type, envelope);
   };
 }
 

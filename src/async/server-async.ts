@@ -14,7 +14,7 @@ import { IpcError, assertId, invalidArgument } from '../errors';
 import type { EmitTarget, ServerSocket } from '../event-map';
 import type { EventHub } from '../events';
 import type { Server } from '../server';
-import { answer, answerNoHandler, type SendReply } from './answer';
+import { answer, answerNoHandler, type AnyHandler, type Replier } from './answer';
 import { MessageStream } from './message-stream';
 import {
   abortError, assertFunction, checkHandleOptions, checkMessagesOptions, checkWaitOptions, rawModeError, timeoutError,
@@ -26,7 +26,7 @@ import { REPLY_TYPE, isRequestEnvelope, type ReplyEnvelope } from './wire';
 /** Built-in server events: never requests, whatever their data. */
 const BUILTIN = new Set(['start', 'connect', 'socket.disconnected', 'error', 'data', 'drain']);
 
-interface ServerState {
+interface ServerState extends Replier {
   readonly tables: WeakMap<object, RequestTable>;
   readonly handlers: Map<string, unknown>;
   readonly streams: Set<MessageStream<unknown>>;
@@ -42,7 +42,16 @@ function hub(server: Server): EventHub {
 function stateOf(server: Server): ServerState {
   let state = states.get(server);
   if (state !== undefined) return state;
-  const created: ServerState = { tables: new WeakMap(), handlers: new Map(), streams: new Set(), catchAll: null };
+  const created: ServerState = {
+    tables: new WeakMap(),
+    handlers: new Map(),
+    streams: new Set(),
+    catchAll: null,
+    // A reply to a socket that closed meanwhile goes nowhere (its connection refuses writes).
+    sendReply(from, type, envelope) {
+      server.emit(from as EmitTarget, type, envelope);
+    },
+  };
   state = created;
   states.set(server, created);
   const events = hub(server);
@@ -131,17 +140,16 @@ export function serverHandle(server: Server, type: unknown, handler: unknown, op
   if (state.handlers.has(type)) {
     throw new IpcError('ERR_IPC_HANDLER_EXISTS', `The server already has a handler for "${type}"; call the function the first handle() returned to remove it`);
   }
-  const fn = handler as (data: unknown, socket: unknown) => unknown;
+  const fn = handler as AnyHandler;
   const listener = (envelope: unknown, socket: unknown): void => {
-    if (!isRequestEnvelope(envelope)) return;
-    answer(envelope.request, () => fn(envelope.data, socket), exposeStack, replier(server, socket));
+    if (isRequestEnvelope(envelope)) answer(fn, envelope.data, socket, envelope.request, socket, exposeStack, state);
   };
   state.handlers.set(type, listener);
   hub(server).on(type, listener);
   if (state.catchAll === null) {
     state.catchAll = (name: string, envelope: unknown, socket: unknown): void => {
       if (BUILTIN.has(name) || state.handlers.has(name) || !isRequestEnvelope(envelope)) return;
-      answerNoHandler(envelope.request, name, replier(server, socket));
+      answerNoHandler(envelope.request, name, socket, state);
     };
     hub(server).on('*', state.catchAll);
   }
@@ -150,11 +158,6 @@ export function serverHandle(server: Server, type: unknown, handler: unknown, op
     state.handlers.delete(type);
     hub(server).off(type, listener);
   };
-}
-
-function replier(server: Server, socket: unknown): SendReply {
-  // A reply to a socket that closed meanwhile goes nowhere (its connection refuses writes).
-  return (type, envelope) => server.emit(socket as EmitTarget, type, envelope);
 }
 
 /** `server.messages()`: see Server#messages. */
