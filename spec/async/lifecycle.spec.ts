@@ -4,7 +4,7 @@
  * high-water mark, end on close) and `ipc[Symbol.asyncDispose]`.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { AbortError } from '../../src/async/options';
 import type { Client } from '../../src/client';
@@ -163,6 +163,43 @@ describe('async: client.close()', () => {
     const err = await rejection(client.close());
     expect(err.code).toBe('ERR_IPC_UNSENT');
     expect(ipc.of.nobody).toBeUndefined();
+  });
+});
+
+describe('async: close() bounded by closeTimeout', () => {
+  it('client.close() rejects with ERR_IPC_CLOSE_TIMEOUT when the server never reads', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'stuck.sock');
+    const stuck: Socket[] = [];
+    const peer = createServer((socket) => { socket.pause(); stuck.push(socket); });
+    await new Promise<void>((resolve) => peer.listen(path, resolve));
+    teardown.add(() => new Promise<void>((resolve) => { for (const s of stuck) s.destroy(); peer.close(() => resolve()); }));
+    const ipc = freshIpc((config) => { config.closeTimeout = 100; config.maxRetries = 0; });
+    ipc.connectTo('stuck', path);
+    const client = ipc.of.stuck!;
+    await client.ready();
+    client.emit('big', 'z'.repeat(8 * 1024 * 1024));
+    const err = await rejection(client.close());
+    expect(err).toBeInstanceOf(IpcError);
+    expect(err.code).toBe('ERR_IPC_CLOSE_TIMEOUT');
+    expect(ipc.of.stuck).toBeUndefined();
+  });
+
+  it('server.close() rejects with ERR_IPC_CLOSE_TIMEOUT when a client never reads, after releasing everything', async () => {
+    const dir = tempDir();
+    const ipc = freshIpc((config) => { config.closeTimeout = 100; });
+    ipc.serve(join(dir, 's.sock'));
+    const server = await started(ipc.server);
+    const accepted = nextEvent(server, 'connect');
+    const reader = connect(server.path);
+    teardown.add(() => reader.destroy());
+    reader.pause();
+    const [socket] = (await accepted) as [Socket];
+    server.emit(socket, 'big', 'z'.repeat(8 * 1024 * 1024));
+    const err = await rejection(server.close());
+    expect(err.code).toBe('ERR_IPC_CLOSE_TIMEOUT');
+    expect(server.sockets.length).toBe(0);
+    expect(existsSync(server.path)).toBeFalse();
   });
 });
 
