@@ -308,6 +308,14 @@ describe('async requests: argument checks and modes', () => {
     expect(() => c.messages('x', { highWaterMark: 0 })).toThrowError(TypeError, /highWaterMark/);
   });
 
+  it('a local publish() of a request-shaped message runs the handler and sends nothing', () => {
+    let calls = 0;
+    server.handle('add', () => ++calls);
+    expect(() => server.publish('add', { request: 1, data: null })).not.toThrow();
+    expect(() => server.publish('unhandled', { request: 2 })).not.toThrow();
+    expect(calls).toBe(1);
+  });
+
   it('a second handle() for the same type throws ERR_IPC_HANDLER_EXISTS', () => {
     server.handle('dup', () => 1);
     expect(() => server.handle('dup', () => 2)).toThrowMatching((e: any) => e instanceof IpcError && e.code === 'ERR_IPC_HANDLER_EXISTS');

@@ -48,8 +48,9 @@ function stateOf(server: Server): ServerState {
     streams: new Set(),
     catchAll: null,
     // A reply to a socket that closed meanwhile goes nowhere (its connection refuses writes).
+    // A local publish() of a request-shaped message has no socket to answer: dropped.
     sendReply(from, type, envelope) {
-      server.emit(from as EmitTarget, type, envelope);
+      if (typeof from === 'object' && from !== null) server.emit(from as EmitTarget, type, envelope);
     },
   };
   state = created;
