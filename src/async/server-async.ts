@@ -50,7 +50,7 @@ function stateOf(server: Server): ServerState {
     // A reply to a socket that closed meanwhile goes nowhere (its connection refuses writes).
     // A local publish() of a request-shaped message has no socket to answer: dropped.
     sendReply(from, type, envelope) {
-      if (typeof from === 'object' && from !== null) server.emit(from as EmitTarget, type, envelope);
+      if (typeof from === 'object' && from !== null) server.emit(from, type, envelope);
     },
   };
   state = created;
