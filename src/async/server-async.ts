@@ -11,7 +11,7 @@
  */
 import type { Server as NetServer } from 'node:net';
 import { IpcError, assertId, invalidArgument } from '../errors';
-import type { EmitTarget, ServerSocket } from '../event-map';
+import type { ServerSocket } from '../event-map';
 import type { EventHub } from '../events';
 import type { Server } from '../server';
 import { answer, answerNoHandler, type AnyHandler, type Replier } from './answer';
