@@ -26,7 +26,7 @@ describe('npm run bench', () => {
     expect(stdout).toContain('| lane | metric | net-baseline | node-ipc-ts |');
     const results = JSON.parse(readFileSync(out, 'utf8')) as { failures: unknown[]; lanes: LaneResult[] };
     expect(results.failures).toEqual([]);
-    expect(results.lanes.map((l) => l.name)).toEqual(['tput-unix', 'tput-tcp', 'rtt', 'large-1MiB', 'single-1MiB', 'broadcast', 'raw']);
+    expect(results.lanes.map((l) => l.name)).toEqual(['tput-unix', 'tput-tcp', 'rtt', 'large-1MiB', 'single-1MiB', 'broadcast', 'request', 'raw']);
     for (const lane of results.lanes) {
       expect(Object.keys(lane.subjects)).withContext(lane.name).toEqual(['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9']);
       for (const [subject, summary] of Object.entries(lane.subjects)) {
