@@ -1,5 +1,5 @@
 /**
- * The async API's requests, both directions, over unix and tcp: replies, every error code,
+ * The async API's requests, both directions, over unix, tcp and tls: replies, every error code,
  * timeouts, abort, drops (never re-sent), many in flight with replies in any order, bounds
  * (no map entries or timers left), and the argument checks that throw at once.
  */
@@ -11,7 +11,8 @@ import type { Client } from '../../src/client';
 import { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
 import type { Server } from '../../src/server';
-import { STREAM_TRANSPORTS, freshIpc, nextEvent, started, tempDir, type StreamTransport } from '../helpers/support';
+import { HARD_TRANSPORTS, type HardTransport } from '../helpers/hardening';
+import { freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 
 interface Pair {
   serverIpc: IPCModule;
@@ -22,7 +23,7 @@ interface Pair {
   socket: Socket;
 }
 
-async function pair(transport: StreamTransport, configure?: (config: IPCModule['config']) => void): Promise<Pair> {
+async function pair(transport: HardTransport, configure?: (config: IPCModule['config']) => void): Promise<Pair> {
   const dir = tempDir();
   const serverIpc = freshIpc(configure);
   const server = await transport.serve(serverIpc, dir);
@@ -58,7 +59,7 @@ function expectCode(err: unknown, code: string, fragment: string): void {
   expect((err as IpcError).message).toContain(fragment);
 }
 
-for (const transport of STREAM_TRANSPORTS) {
+for (const transport of HARD_TRANSPORTS) {
   describe(`async requests (${transport.name})`, () => {
     it('client -> server: resolves with the handler value, sync or async', async () => {
       const { server, client } = await pair(transport);
