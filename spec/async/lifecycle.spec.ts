@@ -269,6 +269,17 @@ describe('async: messages()', () => {
     expect(client.listenerCount('tick')).toBe(before);
   });
 
+  it('next() calls that do not wait for each other get the messages in order', async () => {
+    const { server, client, socket } = await unixPair();
+    const iterator = client.messages('n');
+    const pending = [iterator.next(), iterator.next(), iterator.next()];
+    for (let i = 0; i < 3; i++) server.emit(socket, 'n', i);
+    expect((await Promise.all(pending)).map((r) => r.value)).toEqual([0, 1, 2]);
+    const last = [iterator.next(), iterator.next()];
+    await iterator.return!();
+    expect((await Promise.all(last)).map((r) => r.done)).toEqual([true, true]);
+  });
+
   it('server messages yield [data, socket]', async () => {
     const { server, client, socket } = await unixPair();
     client.emit('hello', { from: 'world' });

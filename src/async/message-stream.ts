@@ -24,7 +24,8 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
   /** Unread values; `_head` is the next one (no `shift()`: O(1) reads on a long backlog). */
   private _buffer: T[] = [];
   private _head = 0;
-  private _waiter: Waiter<T> | null = null;
+  /** next() calls waiting for a message, oldest first (callers may not wait for each other). */
+  private _waiters: Array<Waiter<T>> = [];
   /** Set when the stream ends: `null` for a clean end, else the error it ends with. */
   private _end: { error: Error | undefined } | null = null;
   private _unsubscribe: (() => void) | null;
@@ -72,11 +73,8 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
       this._end = { error: undefined };
       return Promise.reject(end.error);
     }
-    if (this._waiter !== null) {
-      return Promise.reject(new TypeError('next() was called again before the previous next() settled'));
-    }
     return new Promise((resolve, reject) => {
-      this._waiter = { resolve, reject };
+      this._waiters.push({ resolve, reject });
     });
   }
 
@@ -98,9 +96,8 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
 
   private _push(value: T): void {
     if (this._end !== null) return;
-    const waiter = this._waiter;
-    if (waiter !== null) {
-      this._waiter = null;
+    const waiter = this._waiters.shift();
+    if (waiter !== undefined) {
       waiter.resolve({ done: false, value });
       return;
     }
@@ -127,9 +124,8 @@ export class MessageStream<T> implements AsyncIterableIterator<T> {
       if (this._onAbort !== null) this._signal?.removeEventListener('abort', this._onAbort);
       this._onEnd?.(this);
     }
-    const waiter = this._waiter;
-    if (waiter !== null) {
-      this._waiter = null;
+    // The error goes to the first waiting next(); the others (and later calls) are done.
+    for (const waiter of this._waiters.splice(0)) {
       const error = this._end.error;
       if (error === undefined) {
         waiter.resolve(DONE);
