@@ -360,6 +360,116 @@ function sendBatches(deferFirst, from, to, burst, send, start, last = () => unde
 }
 
 /**
+ * Async API: `request()` round trips interleaved with plain echo round trips (emit + reply
+ * event) on the same connection, so both p50s come from the same moment of the same run;
+ * then `inflight` requests at once, with RSS before and after. Subjects without `request` /
+ * `handle` hooks (the old packages, net-baseline) run the documented wire shape over
+ * `emit` and `on` instead (README "Async API", protocol).
+ */
+const request = {
+  server(srv, p) {
+    const errors = errorList();
+    let echoes = 0;
+    let requests = 0;
+    srv.on('ping', (data, socket) => {
+      echoes++;
+      srv.emit(socket, 'pong', data);
+    });
+    const add = (data) => {
+      requests++;
+      return data.a + data.b;
+    };
+    if (srv.handle) srv.handle('add', add);
+    else srv.on('add', (req, socket) => srv.emit(socket, 'ipc.reply', { reply: req.request, data: add(req.data) }));
+    return {
+      result: async () => {
+        const total = p.count + p.warmup;
+        if (echoes !== total) errors.add(`server echoed ${echoes} of ${total}`);
+        if (requests !== total + p.inflight) errors.add(`server answered ${requests} of ${total + p.inflight}`);
+        return { received: echoes + requests, errors };
+      },
+    };
+  },
+  async client(connect, p) {
+    const cli = await connect({});
+    const errors = errorList();
+    const call = cli.request ? (type, data) => cli.request(type, data) : shimRequest(cli);
+    let pong = null;
+    cli.on('pong', (data) => pong(data));
+    const echo = (data) => new Promise((resolve) => {
+      pong = resolve;
+      cli.emit('ping', data);
+    });
+    const total = p.warmup + p.count;
+    const echoTimes = new Float64Array(p.count);
+    const requestTimes = new Float64Array(p.count);
+    for (let i = 0; i < total; i++) {
+      let t0 = now();
+      const back = await echo({ seq: i, pad: PAD });
+      const echoMs = now() - t0;
+      if (back.seq !== i) errors.add(`pong ${i}: got seq ${back.seq}`);
+      t0 = now();
+      const sum = await call('add', { a: i, b: 1, pad: PAD });
+      const requestMs = now() - t0;
+      if (sum !== i + 1) errors.add(`request ${i}: got ${sum}`);
+      if (i >= p.warmup) {
+        echoTimes[i - p.warmup] = echoMs;
+        requestTimes[i - p.warmup] = requestMs;
+      }
+    }
+    echoTimes.sort();
+    requestTimes.sort();
+    const pick = (times, q) => times[Math.min(times.length - 1, Math.floor(q * times.length))] * 1000;
+    // Memory around the burst, each after a full GC: what is left once every request settled.
+    const gc = exposeGc();
+    gc();
+    const before = process.memoryUsage();
+    const t0 = now();
+    let sums = await Promise.all(Array.from({ length: p.inflight }, (_, i) => call('add', { a: i, b: 2 })));
+    const inflightMs = now() - t0;
+    const rssPeak = process.memoryUsage().rss;
+    sums.forEach((sum, i) => {
+      if (sum !== i + 2) errors.add(`in-flight request ${i}: got ${sum}`);
+    });
+    sums = null;
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    const after = process.memoryUsage();
+    const p50 = pick(requestTimes, 0.5);
+    const echoP50 = pick(echoTimes, 0.5);
+    return {
+      p50us: p50, p99us: pick(requestTimes, 0.99), echoP50us: echoP50, ratio: p50 / echoP50,
+      inflightMs, rssBeforeMiB: before.rss / MiB, rssPeakMiB: rssPeak / MiB, rssAfterMiB: after.rss / MiB,
+      heapBeforeMiB: before.heapUsed / MiB, heapAfterMiB: after.heapUsed / MiB, errors,
+    };
+  },
+};
+
+/** `global.gc` without a command-line flag (the trial children are forked without one). */
+function exposeGc() {
+  if (typeof global.gc === 'function') return global.gc;
+  require('node:v8').setFlagsFromString('--expose-gc');
+  return require('node:vm').runInNewContext('gc');
+}
+
+/** The documented request shape over plain `emit` / `on`, for subjects without `request()`. */
+function shimRequest(cli) {
+  const pending = new Map();
+  let last = 0;
+  cli.on('ipc.reply', (reply) => {
+    const resolve = pending.get(reply.reply);
+    pending.delete(reply.reply);
+    if (resolve) resolve(reply.data);
+  });
+  return (type, data) => new Promise((resolve) => {
+    const id = ++last;
+    pending.set(id, resolve);
+    cli.emit(type, { request: id, data });
+  });
+}
+
+
+/**
  * The independent harness's steady-state lane: `{n, p}` of exactly 64 bytes of JSON, batches
  * of 1,000 per setImmediate turn. The client sends `warmup` messages and `bench:end`; the server
  * checks every `n` is in order and answers `bench:end` with its count; both sides GC; then the
@@ -414,7 +524,7 @@ const warm = {
   },
 };
 
-const KINDS = { stream, rtt, broadcast, raw, warm };
+const KINDS = { stream, rtt, broadcast, raw, warm, request };
 
 /**
  * Lane table. `sizes` gives the message counts of each run size; `ratio` is the metric whose
@@ -455,6 +565,11 @@ const LANES = [
   { name: 'broadcast-warm', title: 'broadcast after a warm-up', kind: 'broadcast', transport: 'unix', ratio: 'ms', warm: true,
     sizes: { full: { count: 10000, warmup: 2000, clients: 50 }, quick: { count: 2000, warmup: 1000, clients: 20 }, tiny: { count: 30, warmup: 20, clients: 3 } },
     metrics: [['msgPerS', 'broadcasts/s', true], ['cpuUsPerMsg', 'server CPU µs/broadcast', false]] },
+  { name: 'request', title: 'async request() vs echo (interleaved), then N in flight', kind: 'request', transport: 'unix',
+    sizes: { full: { count: 20000, warmup: 1000, inflight: 10000 }, quick: { count: 3000, warmup: 300, inflight: 10000 }, tiny: { count: 50, warmup: 10, inflight: 100 } },
+    metrics: [['p50us', 'request p50 µs', false], ['echoP50us', 'echo p50 µs', false], ['ratio', 'request/echo p50', false], ['p99us', 'request p99 µs', false],
+      ['inflightMs', 'N in flight ms', false], ['rssBeforeMiB', 'RSS before N MiB', false], ['rssPeakMiB', 'RSS after N, before GC MiB', false],
+      ['rssAfterMiB', 'RSS after N + GC MiB', false], ['heapBeforeMiB', 'heap before N MiB', false], ['heapAfterMiB', 'heap after N + GC MiB', false]] },
   { name: 'raw', title: 'raw mode (rawBuffer), 64 B buffers', kind: 'raw', transport: 'unix', raw: true, ratio: 'ms',
     sizes: { full: { count: 200000 }, quick: { count: 30000 }, tiny: { count: 300 } },
     metrics: [['msgPerS', 'msg/s', true], CPU] },

@@ -2,7 +2,7 @@
 /**
  * `npm run demo`: real servers and clients in separate child processes, over a Unix socket,
  * TCP, TLS (mutual, with the development certificates in example/certs) and UDP, in JSON
- * and raw mode. Prints what flowed and exits 0 on its own (1 if any leg fails).
+ * and raw mode, plus one leg over the async API (request/handle). Prints what flowed and exits 0 on its own (1 if any leg fails).
  *
  * Each leg forks this same file twice: once as the server, once as the client. The server
  * tells the parent its address over the fork channel; the client then connects, sends,
@@ -20,6 +20,8 @@ const LEGS = [
   { transport: 'tcp', mode: 'json' },
   { transport: 'tcp', mode: 'raw' },
   { transport: 'tls', mode: 'json' },
+  // The async API: request() / handle() and close(), ordinary messages on the wire.
+  { transport: 'tcp', mode: 'async' },
   { transport: 'udp4', mode: 'json' },
   { transport: 'udp4', mode: 'raw' },
 ];
@@ -59,7 +61,12 @@ function runServer(transportName, modeName, dir) {
     const server = ipc.server;
     const where = transportName === 'unix' ? server.path : `${server.path}:${server.port}`;
     say(`listening on ${where}`);
-    if (modeName === 'raw') {
+    if (modeName === 'async') {
+      server.handle('message', (data) => {
+        say(`<- request message ${show(data)}`);
+        return { echo: data, from: ipc.config.id };
+      });
+    } else if (modeName === 'raw') {
       server.on('data', (bytes, socket) => {
         say(`<- ${show(bytes)}`);
         server.emit(socket, bytes); // a raw stream has no message boundaries: echo bytes as they come
@@ -126,6 +133,27 @@ function runClient(transportName, modeName, address) {
         process.disconnect();
       });
     };
+    return;
+  }
+
+  if (modeName === 'async') {
+    if (transportName === 'unix') ipc.connectTo('world', address.path);
+    else ipc.connectToNet('world', address.path, address.port);
+    const world = ipc.of.world;
+    world.on('error', (err) => say(`error ${err.code}: ${err.message}`));
+    (async () => {
+      await world.ready({ timeout: 5000 });
+      say('connected');
+      for (const message of messages) {
+        say(`-> request message ${show(message)}`);
+        say(`<- reply ${show(await world.request('message', message, { timeout: 5000 }))}`);
+      }
+      await world.close(); // ipc.disconnect('world'), resolved once the socket closed
+      process.disconnect();
+    })().catch((err) => {
+      say(`error ${err.code}: ${err.message}`);
+      process.exit(1);
+    });
     return;
   }
 

@@ -16,7 +16,7 @@ interface LaneResult {
   subjects: Record<string, { na?: boolean; samples: number; timeouts: number; metrics: Record<string, { median: number }> }>;
 }
 
-const COLD_LANES = ['tput-unix', 'tput-tcp', 'rtt', 'large-1MiB', 'single-1MiB', 'broadcast', 'raw'];
+const COLD_LANES = ['tput-unix', 'tput-tcp', 'rtt', 'large-1MiB', 'single-1MiB', 'broadcast', 'request', 'raw'];
 const LIBRARIES = ['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9'];
 
 function bench(args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -15,6 +15,9 @@ import type { Socket } from 'node:net';
 import { decodeMessage, encodeMessage } from './codec/message';
 import { detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
 import { retryBudget, toSocketPath, type IpcConfig } from './config';
+import { clientClose, clientHandle, clientMessages, clientReady, clientRequest } from './async/client-async';
+import type { HandleOptions, MessagesOptions, ReadyOptions, RequestOptions } from './async/options';
+import type { AnyRequests, ClientRequestHandler, ReplyData, RequestArgs, RequestMap, RequestName, UntypedArgs } from './async/request-map';
 import { IpcError, assertMessageType } from './errors';
 import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
 import { EventHub } from './events';
@@ -46,7 +49,7 @@ export type ClientTarget =
  * A client connection, `ipc.of[id]`. `E` is the optional event map (see README "Typed
  * events"); the default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
  */
-export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListeners<E>> implements ConnectionOwner {
+export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends EventHub<ClientListeners<E>> implements ConnectionOwner {
   /** The id this client was registered under in `ipc.of`. */
   id: string;
   /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
@@ -108,7 +111,8 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
 
   /** True while a socket is open and ready. */
   get connected(): boolean {
-    return !this.explicitlyDisconnected && this._connection !== null && this.socket !== false && !this.socket.connecting && !this._connection.closed;
+    // `_open`, not `!socket.connecting`: a TLS socket is past connecting before its handshake.
+    return !this.explicitlyDisconnected && this._open && this._connection !== null && !this._connection.closed;
   }
 
   /** Opens the connection. Called by `ipc.connectTo` / `ipc.connectToNet`. */
@@ -181,6 +185,66 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     }
     if (config.sync) return this.queue.add(frame, this);
     return this.send(frame);
+  }
+
+  /**
+   * Resolves once connected: at once if it is. Rejects with `ERR_IPC_NOT_CONNECTED` when the
+   * client gives up retrying (its `cause` is the last connection error), `ERR_IPC_TIMEOUT`
+   * after `options.timeout` ms, or an `AbortError` when `options.signal` aborts.
+   */
+  ready(options?: ReadyOptions): Promise<void> {
+    return clientReady(this, options);
+  }
+
+  /**
+   * Sends a request and resolves with the server's reply (see README "Async API"). Rejects
+   * with `ERR_IPC_TIMEOUT`, an `AbortError`, `ERR_IPC_REMOTE` (the handler failed),
+   * `ERR_IPC_NO_HANDLER`, `ERR_IPC_DISCONNECTED` (the connection dropped first; a request is
+   * never re-sent) or `ERR_IPC_NOT_CONNECTED` (not connected now: await `ready()` first).
+   * Throws at once for a bad argument, and in raw mode (`ERR_IPC_UNSUPPORTED`).
+   * @example const sum = await ipc.of.world.request('add', { a: 1, b: 2 }, { timeout: 1000 });
+   */
+  request<K extends RequestName<R>>(type: K, ...args: RequestArgs<R[K]>): Promise<ReplyData<R[K]>>;
+  /** Untyped clients: any type, any payload. */
+  request(...args: UntypedArgs<R, [type: string, data?: unknown, options?: RequestOptions]>): Promise<unknown>;
+  request(type: string, data?: unknown, options?: RequestOptions): Promise<unknown> {
+    return clientRequest(this, type, data, options);
+  }
+
+  /**
+   * Answers requests of `type` that the server sends to this client: the handler returns the
+   * reply or a promise of it; what it throws or rejects with reaches the server as
+   * `ERR_IPC_REMOTE` (name, message and code; the stack only with `exposeStack`). Returns a
+   * function that removes the handler. Throws `ERR_IPC_HANDLER_EXISTS` for a second handler.
+   */
+  handle<K extends RequestName<R>>(type: K, handler: ClientRequestHandler<R[K]>, options?: HandleOptions): () => void;
+  /** Untyped clients: any type; the handler gets any payload. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped handlers get whatever the peer sent
+  handle(...args: UntypedArgs<R, [type: string, handler: (data: any) => unknown, options?: HandleOptions]>): () => void;
+  handle(type: string, handler?: unknown, options?: HandleOptions): () => void {
+    return clientHandle(this, type, handler, options);
+  }
+
+  /**
+   * Every `type` message's data, in order, as an async iterable. `break` or
+   * `options.signal` ends it and removes its listener; it ends by itself on `destroy`. A
+   * consumer more than `options.highWaterMark` messages behind gets `ERR_IPC_OVERFLOW`.
+   */
+  messages<K extends EventName<E>>(type: K, options?: MessagesOptions): AsyncIterableIterator<E[K]>;
+  /** Untyped clients: any type. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped iterators yield whatever the peer sent
+  messages(...args: UntypedArgs<E, [type: string, options?: MessagesOptions]>): AsyncIterableIterator<any>;
+  messages(type: string, options?: MessagesOptions): AsyncIterableIterator<unknown> {
+    return clientMessages(this, type, options);
+  }
+
+  /**
+   * `ipc.disconnect(id)` as a promise (`ipc.of[id]` is removed): resolves once everything
+   * emitted before was written and the socket closed. Rejects with `ERR_IPC_CLOSE_TIMEOUT`
+   * or `ERR_IPC_UNSENT` when messages were lost on the way.
+   */
+  close(): Promise<void> {
+    return clientClose(this);
   }
 
   /** @internal Writes one frame now (or keeps a copy until a socket exists). */

@@ -17,6 +17,20 @@ export type IpcErrorCode =
   | 'ERR_IPC_INVALID_MESSAGE'
   /** `emit()` on a client that has given up (destroyed or disconnected). */
   | 'ERR_IPC_NOT_CONNECTED'
+  /** Async API: a `request` or `ready` got no answer within its `timeout`. */
+  | 'ERR_IPC_TIMEOUT'
+  /** Async API: the peer's request handler threw or rejected (`err.remote` has its name, message, code). */
+  | 'ERR_IPC_REMOTE'
+  /** Async API: the peer has no `handle` for the request's type. */
+  | 'ERR_IPC_NO_HANDLER'
+  /** Async API: the connection closed while a request waited for its reply (never re-sent). */
+  | 'ERR_IPC_DISCONNECTED'
+  /** Async API: a `messages()` iterator nobody drained passed its `highWaterMark`. */
+  | 'ERR_IPC_OVERFLOW'
+  /** Async API: the call cannot work in this mode (`rawBuffer` has no types; UDP has no requests). */
+  | 'ERR_IPC_UNSUPPORTED'
+  /** Async API: `handle` for a type that already has a handler. */
+  | 'ERR_IPC_HANDLER_EXISTS'
   /** Bytes waiting to be written to one peer passed `config.maxPendingBytes`. */
   | 'ERR_IPC_PENDING_LIMIT'
   /** An incomplete frame was older than `config.messageTimeout`. */
@@ -79,6 +93,11 @@ export function assertMessageType(value: unknown): asserts value is string {
   if (value.length === 0) {
     warnOnce('NODEIPC_EMPTY_TYPE', 'A message was sent with the empty string as its type, as node-ipc sent it; receivers publish it under \'\'. Name the message type.');
   }
+}
+
+/** Throws unless `value` is a non-empty string (the async API: new calls, no node-ipc tolerance to keep). */
+export function assertId(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) throw invalidArgument(name, 'a non-empty string', value);
 }
 
 /** Throws unless `value` is a function or undefined. */

@@ -4,6 +4,7 @@
  */
 import ipc from './index.js';
 
+import type { AnyRequests, RequestMap } from './async/request-map.js';
 import type { AnyEvents, EventMap } from './event-map.js';
 import type { IPCModule as IPCModuleClass, IPC as IPCClass } from './ipc.js';
 import type { Client as ClientClass } from './client.js';
@@ -15,17 +16,18 @@ export const { IPCModule, IpcError, Client, Server } = ipc;
 /** The base class of every instance (node-ipc's `ipc.IPC`). */
 export const IPC = ipc.IPC;
 /** An instance of {@link IPCModule}; `E` is an optional event map. */
-export type IPCModule<E extends EventMap = AnyEvents> = IPCModuleClass<E>;
+export type IPCModule<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = IPCModuleClass<E, R>;
 /** An instance of {@link IPC}; `E` is an optional event map. */
-export type IPC<E extends EventMap = AnyEvents> = IPCClass<E>;
+export type IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = IPCClass<E, R>;
 /** A client (`ipc.of[id]`); `E` is an optional event map. */
-export type Client<E extends EventMap = AnyEvents> = ClientClass<E>;
+export type Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = ClientClass<E, R>;
 /** The server (`ipc.server`); `E` is an optional event map. */
-export type Server<E extends EventMap = AnyEvents> = ServerClass<E>;
+export type Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = ServerClass<E, R>;
 /** A runtime fault published as an `error` event, with a stable `code`. */
 export type IpcError = IpcErrorClass;
 export type {
   Config, Interface, Tls, IpcClient, IpcServer, Socket, Source, Target, UdpDestination, Peer, ErrorCode, Handler, UdpType,
   Events, EventMapLike, ClientBuiltins, ServerBuiltins, ClientHandlers, ServerHandlers,
+  Requests, RequestMapLike, RequestOptions, ReadyOptions, MessagesOptions, HandleOptions, RemoteError,
 } from './index.js';
 export default ipc;

@@ -4,6 +4,12 @@
  * - v10: `require('node-ipc-ts').default` and `.IPCModule`; `import ipc, {IPCModule}` reaches
  *   this same object through the ESM facade `index.mts`, so there is never a second copy.
  */
+import type {
+  HandleOptions as HandleOptionsType, MessagesOptions as MessagesOptionsType, ReadyOptions as ReadyOptionsType,
+  RequestOptions as RequestOptionsType,
+} from './async/options';
+import type { AnyRequests, RequestMap } from './async/request-map';
+import type { RemoteErrorInfo } from './async/wire';
 import { Client } from './client';
 import type { IpcConfig, InterfaceConfig } from './config';
 import { IpcError, type IpcErrorCode } from './errors';
@@ -72,13 +78,27 @@ namespace entry {
   /** `ipc.config.tls`: node's `tls` options plus node-ipc's file-path keys. */
   export type Tls = TlsConfig;
   /** The base class of every instance (`new ipc.IPC<Events>()`); `E` is an optional event map. */
-  export type IPC<E extends EventMap = AnyEvents> = IPCClass<E>;
+  export type IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = IPCClass<E, R>;
   /** The class of the default export (`new IPCModule<Events>()`); `E` is an optional event map. */
-  export type IPCModule<E extends EventMap = AnyEvents> = IPCModuleClass<E>;
+  export type IPCModule<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = IPCModuleClass<E, R>;
   /** A client, `ipc.of[id]`; `E` is an optional event map. */
-  export type IpcClient<E extends EventMap = AnyEvents> = Client<E>;
+  export type IpcClient<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = Client<E, R>;
   /** The server, `ipc.server`; `E` is an optional event map. */
-  export type IpcServer<E extends EventMap = AnyEvents> = Server<E>;
+  export type IpcServer<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> = Server<E, R>;
+  /** Async API: the default request map (any type, payload and reply). */
+  export type Requests = AnyRequests;
+  /** Async API: what a typed request map may look like (`{ add: { request: {a: number}; reply: number } }`). */
+  export type RequestMapLike = RequestMap;
+  /** Async API: options of `request()` (`timeout`, `signal`). */
+  export type RequestOptions = RequestOptionsType;
+  /** Async API: options of `ready()` (`timeout`, `signal`). */
+  export type ReadyOptions = ReadyOptionsType;
+  /** Async API: options of `messages()` (`signal`, `highWaterMark`). */
+  export type MessagesOptions = MessagesOptionsType;
+  /** Async API: options of `handle()` (`exposeStack`). */
+  export type HandleOptions = HandleOptionsType;
+  /** Async API: what an `ERR_IPC_REMOTE` error's `remote` holds (name, message, code). */
+  export type RemoteError = RemoteErrorInfo;
   /** A connected client socket as server handlers get it (`net.Socket` plus the announced `id`). */
   export type Socket = ServerSocket;
   /** Where a server message came from: a {@link Socket}, or a UDP {@link Peer}. */

@@ -2,6 +2,9 @@
  * The IPC instance: holds `config`, the clients in `of` and the `server`, and delegates to
  * {@link Client} and {@link Server}. The package's default export is one of these.
  */
+import { registerClient } from './async/client-async';
+import { disposeIpc } from './async/dispose';
+import type { AnyRequests, RequestMap } from './async/request-map';
 import { Client } from './client';
 import { defaultConfig, type IpcConfig } from './config';
 import { assertOptionalFunction, invalidArgument, warnOnce } from './errors';
@@ -24,16 +27,21 @@ export type UDPType = 'udp4' | 'udp6';
  * (`new IPCModule<{ ping: { n: number } }>()`) that types `of[id]` and `server`; the
  * default `AnyEvents` keeps the `@types/node-ipc` style of `any` payloads.
  */
-export class IPC<E extends EventMap = AnyEvents> {
+export class IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> {
   /** This instance's configuration; clients and servers made later read it. Defaults: see {@link IpcConfig}. */
   config: IpcConfig = defaultConfig();
   /** Clients by id, as registered by `connectTo` / `connectToNet`. A missing id is `undefined` at run time. */
-  of: Record<string, Client<E>> = Object.create(null) as Record<string, Client<E>>;
+  of: Record<string, Client<E, R>> = Object.create(null) as Record<string, Client<E, R>>;
   /**
    * The server made by `serve` / `serveNet`. It is `false` until one of them runs; typed as
    * a `Server` (as `@types/node-ipc` did) so handlers can be attached without a check.
    */
-  server: Server<E> = false as unknown as Server<E>;
+  server: Server<E, R> = false as unknown as Server<E, R>;
+  /**
+   * Closes every client (`close()`) and the server (`close()`), for `await using`. Present
+   * where the runtime has `Symbol.asyncDispose` (Node 18.18+, 20.4+); installed below.
+   */
+  declare [Symbol.asyncDispose]: () => Promise<void>;
 
   /**
    * Logs its arguments joined by a space (objects through `util.inspect` with
@@ -127,7 +135,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
     const socketPath = path || this.config.socketRoot + this.config.appspace + this.config.id;
-    this._replaceServer(new Server<E>(socketPath, this.config, this.log), callback);
+    this._replaceServer(new Server<E, R>(socketPath, this.config, this.log), callback);
   }
 
   /**
@@ -173,7 +181,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     if (p !== undefined && p !== false && !isPort(p)) throw invalidArgument('port', 'an integer from 0 to 65535', p);
     assertOptionalFunction('callback', cb);
     const chosenPort = typeof p === 'number' ? p : this.config.networkPort;
-    const server = new Server<E>((h as string | undefined) || this.config.networkHost, this.config, this.log, chosenPort);
+    const server = new Server<E, R>((h as string | undefined) || this.config.networkHost, this.config, this.log, chosenPort);
     if (udp !== undefined) server[udp] = true;
     this._replaceServer(server, cb);
   }
@@ -188,13 +196,14 @@ export class IPC<E extends EventMap = AnyEvents> {
       }
       existing.disconnectNow();
     }
-    const client = new Client<E>(this.config, this.log, id, target);
+    const client = new Client<E, R>(this.config, this.log, id, target);
     this.of[id] = client;
+    registerClient(client as Client, this);
     client.connect();
     callback?.(this);
   }
 
-  private _replaceServer(server: Server<E>, callback: Callback | undefined): void {
+  private _replaceServer(server: Server<E, R>, callback: Callback | undefined): void {
     if (callback !== undefined) (server as Server).on('start', callback);
     this.server = server;
   }
@@ -207,7 +216,7 @@ export class IPC<E extends EventMap = AnyEvents> {
  * while connecting (it built a path or a log line from it): a TypeError there; `disconnect`
  * (`connecting` false) finds no client under it.
  */
-function clientKey(ipc: IPC<EventMap>, method: string, id: unknown, connecting = true): string | undefined {
+function clientKey(ipc: Pick<IPC, 'config' | 'log'>, method: string, id: unknown, connecting = true): string | undefined {
   if (typeof id === 'string' && id.length > 0) return id;
   if (!id) {
     if (connecting && !ipc.config.silent) ipc.log('Service id required', 'Requested service connection without specifying service id. Aborting connection attempt');
@@ -255,11 +264,24 @@ for (const name of ['log', 'connectTo', 'connectToNet', 'disconnect', 'serve', '
   });
 }
 
+// `await using ipc = new IPCModule()`: closes its clients and server (README "Async API").
+// Installed only where the runtime has the symbol (Node 18.18+, 20.4+).
+if (typeof Symbol.asyncDispose === 'symbol') {
+  Object.defineProperty(IPC.prototype, Symbol.asyncDispose, {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value(this: IPC): Promise<void> {
+      return disposeIpc(this);
+    },
+  });
+}
+
 /**
  * The class of the default export; `new IPCModule()` makes an independent instance,
  * `new IPCModule<Events>()` a typed one.
  */
-export class IPCModule<E extends EventMap = AnyEvents> extends IPC<E> {
+export class IPCModule<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends IPC<E, R> {
   /** The base class, as node-ipc exposes it on every instance (`new ipc.IPC()`, `new ipc.IPC<Events>()`). */
   get IPC(): typeof IPC {
     return IPC;

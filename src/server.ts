@@ -15,6 +15,9 @@ import { forEachFrame } from './codec/frame-decoder';
 import { decodeMessage, encodeMessage } from './codec/message';
 import { copyBytes, detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
 import { toSocketPath, type IpcConfig } from './config';
+import type { HandleOptions, MessagesOptions, ReadyOptions, RequestOptions } from './async/options';
+import type { AnyRequests, ReplyData, RequestArgs, RequestMap, RequestName, ServerRequestHandler, UntypedArgs } from './async/request-map';
+import { serverClose, serverHandle, serverMessages, serverReady, serverRequest } from './async/server-async';
 import { IpcError, assertMessageType, invalidArgument } from './errors';
 import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
 import { EventHub } from './events';
@@ -33,7 +36,7 @@ type State = (typeof State)[keyof typeof State];
  * The server, `ipc.server`. `E` is the optional event map (see README "Typed events"); the
  * default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
  */
-export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListeners<E>> implements ConnectionOwner, DatagramOwner {
+export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends EventHub<ServerListeners<E>> implements ConnectionOwner, DatagramOwner {
   /** The config of the IPC instance that made this server (shared, read live). */
   config: IpcConfig;
   /** Unix socket path, or the host for TCP/TLS/UDP (node-ipc kept the host here). */
@@ -62,6 +65,16 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.config = config;
     this.log = log;
     this.port = port === undefined ? false : port;
+  }
+
+  /** True while listening (after `start`, before `stop`). */
+  get listening(): boolean {
+    return this._state === State.listening;
+  }
+
+  /** True once `stop()` ran. */
+  get stopped(): boolean {
+    return this._state === State.stopped;
   }
 
   /** The node-ipc hook that publishes `start`. */
@@ -172,6 +185,61 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     // A socket that is not ours keeps what it is given until written.
     if (typeof foreign.write === 'function') return foreign.write(detachFrame(frame));
     throw invalidArgument('socket', 'a socket or {address, port}', socket);
+  }
+
+  /**
+   * Resolves once listening (at once if it is); rejects with the listen error (EADDRINUSE,
+   * ...), `ERR_IPC_TIMEOUT` after `options.timeout` ms, or an `AbortError`. It does not start
+   * the server: call `start()`.
+   */
+  ready(options?: ReadyOptions): Promise<void> {
+    return serverReady(this, options);
+  }
+
+  /**
+   * Sends a request to one client and resolves with its reply; rejects as `Client#request`
+   * does (`ERR_IPC_DISCONNECTED` when that client leaves first). Not on UDP
+   * (`ERR_IPC_UNSUPPORTED`, see README "Async API").
+   */
+  request<K extends RequestName<R>>(socket: ServerSocket, type: K, ...args: RequestArgs<R[K]>): Promise<ReplyData<R[K]>>;
+  /** Untyped servers: any type, any payload. */
+  request(socket: ServerSocket, ...args: UntypedArgs<R, [type: string, data?: unknown, options?: RequestOptions]>): Promise<unknown>;
+  request(socket: ServerSocket, type: string, data?: unknown, options?: RequestOptions): Promise<unknown> {
+    return serverRequest(this, socket, type, data, options);
+  }
+
+  /**
+   * Answers client requests of `type` with `handler(data, socket)`'s return value (or what
+   * its promise resolves to). Returns a function that removes the handler. Throws
+   * `ERR_IPC_HANDLER_EXISTS` for a second handler of the same type.
+   */
+  handle<K extends RequestName<R>>(type: K, handler: ServerRequestHandler<R[K]>, options?: HandleOptions): () => void;
+  /** Untyped servers: any type; the handler gets any payload and the socket. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped handlers get whatever the peer sent
+  handle(...args: UntypedArgs<R, [type: string, handler: (data: any, socket: ServerSocket) => unknown, options?: HandleOptions]>): () => void;
+  handle(type: string, handler?: unknown, options?: HandleOptions): () => void {
+    return serverHandle(this, type, handler, options);
+  }
+
+  /**
+   * Every `type` message as `[data, socket]`, in order, as an async iterable; `break` or
+   * `options.signal` ends it, `close()` too. See `Client#messages` for `highWaterMark`.
+   */
+  messages<K extends EventName<E>>(type: K, options?: MessagesOptions): AsyncIterableIterator<[E[K], MessageSource]>;
+  /** Untyped servers: any type. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped iterators yield whatever the peer sent
+  messages(...args: UntypedArgs<E, [type: string, options?: MessagesOptions]>): AsyncIterableIterator<[any, MessageSource]>;
+  messages(type: string, options?: MessagesOptions): AsyncIterableIterator<[unknown, unknown]> {
+    return serverMessages(this, type, options);
+  }
+
+  /**
+   * `stop()` as a promise: resolves once every client socket was flushed and closed and the
+   * listening handle released. Rejects with `ERR_IPC_CLOSE_TIMEOUT` when a client did not
+   * read everything within `config.closeTimeout`.
+   */
+  close(): Promise<void> {
+    return serverClose(this);
   }
 
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */

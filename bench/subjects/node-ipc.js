@@ -61,6 +61,8 @@ exports.createServer = function createServer(name, opts) {
         emit(socket, type, data) { server.emit(socket, type, data); },
         emitRaw(socket, bytes) { server.emit(socket, bytes); },
         broadcast(type, data) { server.broadcast(type, data); },
+        // The async API (request lane); absent on packages without it, which use the wire shape.
+        handle: typeof server.handle === 'function' ? (type, fn) => server.handle(type, fn) : undefined,
       });
     };
     if (opts.transport === 'unix') ipc.serve(opts.path, started);
@@ -91,6 +93,7 @@ exports.createClient = function createClient(name, opts) {
           onData(fn) { client.on('data', fn); },
           emit(type, data) { client.emit(type, data); },
           emitRaw(bytes) { client.emit(bytes); },
+          request: typeof client.request === 'function' ? (type, data) => client.request(type, data) : undefined,
         });
       });
     };
