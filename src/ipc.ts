@@ -4,6 +4,7 @@
  */
 import { Client } from './client';
 import { defaultConfig, type IpcConfig } from './config';
+import { socketRootOf } from './profile';
 import { assertId, assertOptionalFunction, invalidArgument } from './errors';
 import type { AnyEvents, EventMap } from './event-map';
 import { writeLog } from './log';
@@ -58,7 +59,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     }
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
-    const socketPath = path || this.config.socketRoot + this.config.appspace + id;
+    const socketPath = path || socketRootOf(this.config) + this.config.appspace + id;
     this._connect(id, { path: socketPath }, callback);
   }
 
@@ -122,7 +123,7 @@ export class IPC<E extends EventMap = AnyEvents> {
     }
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
-    const socketPath = path || this.config.socketRoot + this.config.appspace + this.config.id;
+    const socketPath = path || socketRootOf(this.config) + this.config.appspace + this.config.id;
     this._replaceServer(new Server<E>(socketPath, this.config, this.log), callback);
   }
 

@@ -45,7 +45,7 @@ describe('a flood into a slow receiver', () => {
 
   it('keeps both RSS bounded when the sender ignores emit() but sets maxPendingBytes (8 MiB)', async () => {
     const summary = await flood(['--mode', 'pending']);
-    // The limit closes the connection again and again: each time an ERR_IPC_PENDING_LIMIT.
+    // The limit closes the connection again and again: each time an ERR_IPC_BACKPRESSURE.
     expect(summary.errors).toBeGreaterThan(0);
     // Pending (8 MiB) + the offline buffer (8 MiB) + the garbage of dropped messages: bounded,
     // 32 x maxPendingBytes leaves room for GC slack.

@@ -88,7 +88,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect((await nextEvent(server, 'drain'))[0]).toBe(socket);
     });
 
-    it('server: maxPendingBytes closes a peer that does not read, with ERR_IPC_PENDING_LIMIT once', async () => {
+    it('server: maxPendingBytes closes a peer that does not read, with ERR_IPC_BACKPRESSURE once', async () => {
       const { server, socket, client } = await pair((c) => { c.maxPendingBytes = MIB; }, (c) => { c.maxRetries = 0; });
       (client.socket as Socket).pause(); // the client reads nothing more
       const errors: unknown[][] = [];
@@ -100,7 +100,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect(refused).toBeGreaterThan(0);
       expect((await gone)[0]).toBe(socket);
       expect(errors.length).toBe(1);
-      expect((errors[0]?.[0] as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
+      expect((errors[0]?.[0] as IpcError).code).toBe('ERR_IPC_BACKPRESSURE');
       expect((errors[0]?.[0] as IpcError).message).toContain('maxPendingBytes (1048576)');
       expect(errors[0]?.[1]).toBe(socket);
       expect(server.sockets.length).toBe(0);
@@ -123,7 +123,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect(errors.length).toBeGreaterThanOrEqual(1);
       expect(errors.length).toBeLessThanOrEqual(2);
       expect((errors[0] as IpcError).message).toContain('waiting for this peer');
-      for (const err of errors) expect((err as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
+      for (const err of errors) expect((err as IpcError).code).toBe('ERR_IPC_BACKPRESSURE');
     });
   });
 }
@@ -143,7 +143,7 @@ describe('limits without a connection', () => {
     expect(accepted).toBeLessThan(50);
     await until(() => errors.length > 0, 'the offline overflow was reported');
     expect(errors.length).toBe(1);
-    expect((errors[0] as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
+    expect((errors[0] as IpcError).code).toBe('ERR_IPC_BACKPRESSURE');
     expect((errors[0] as IpcError).message).toContain('dropped');
   });
 

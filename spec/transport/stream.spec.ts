@@ -126,7 +126,7 @@ for (const transport of STREAM_TRANSPORTS) {
       raw.write('this is not json\f{"no":"type"}\f{"type":"ok","data":1}\f');
       const [err] = await error;
       expect(err).toEqual(jasmine.any(IpcError));
-      expect(err.code).toBe('ERR_IPC_INVALID_MESSAGE');
+      expect(err.code).toBe('ERR_IPC_INVALID_JSON');
       expect(err.message).toContain('Invalid JSON response format');
       const ok = nextEvent(server, 'ok');
       client.emit('ok', 2);

@@ -315,7 +315,7 @@ export class StreamConnection implements FrameSink {
 }
 
 function pendingLimitError(bytes: number, max: number): IpcError {
-  return new IpcError('ERR_IPC_PENDING_LIMIT', `${bytes} bytes are waiting for this peer, more than maxPendingBytes (${max})`);
+  return new IpcError('ERR_IPC_BACKPRESSURE', `${bytes} bytes are waiting for this peer, more than maxPendingBytes (${max})`);
 }
 
 function reportFault(conn: StreamConnection, err: IpcError): void {
