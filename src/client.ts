@@ -103,7 +103,7 @@ export class Client<E extends EventMap = AnyEvents> extends EventHub<ClientListe
     this.profile = resolveProfile(config);
     if (this.profile !== null) {
       this._tlsOptions = this.profile.checkClient(this.port, config.tls);
-      useClientProfile(this as Client, this.profile);
+      useClientProfile(this, this.profile);
     }
   }
 

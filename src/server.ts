@@ -69,7 +69,7 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     this.port = port === undefined ? false : port;
     // node-ipc 14 keys: the profile is chosen now, once (a bad `parser` throws from serve()).
     this.profile = resolveProfile(config);
-    if (this.profile !== null) useServerProfile(this as Server, this.profile);
+    if (this.profile !== null) useServerProfile(this, this.profile);
   }
 
   /** The node-ipc hook that publishes `start`. */

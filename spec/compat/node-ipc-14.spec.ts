@@ -15,6 +15,7 @@ import { teardown } from '../helpers/teardown';
 import { freePort, OURS, type AnyIpc } from './peers';
 
 // tsc (module commonjs) would turn `import()` into `require()`, which cannot load ESM on Node 20.
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real import(), on purpose
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
 
 let IPC14: new () => AnyIpc;
