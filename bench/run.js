@@ -8,6 +8,7 @@
  *
  *   node bench/run.js [--quick | --tiny] [--samples N] [--lanes a,b] [--subjects a,b]
  *                     [--timeout S] [--out FILE.json] [--cpu-prof DIR] [--scale N]
+ *                     [--parser raw|fast|guarded|assured]
  *
  * Writes bench/results/bench-<time>.{json,md} (or --out) and prints the markdown table.
  * Exits 1 when any trial lost, added or reordered a message (a timeout is reported, not fatal).
@@ -37,6 +38,8 @@ function parseArgs(argv) {
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--cpu-prof') args.cpuProf = argv[++i];
     else if (a === '--scale') args.scale = Number(argv[++i]);
+    // node-ipc-ts (and `before`) run with `config.parser = NAME`; children inherit it through the environment.
+    else if (a === '--parser') process.env.BENCH_PARSER = argv[++i];
     else throw new Error(`Unknown option ${a}`);
   }
   if (!(args.scale > 0)) throw new Error('--scale takes a positive number');
@@ -194,7 +197,7 @@ async function run(argv) {
   const lanes = LANES.filter((l) => l.sizes[args.size] && (!args.lanes || args.lanes.includes(l.name)));
   const started = new Date();
   const results = {
-    started: started.toISOString(), size: args.size, scale: args.scale, samplesPerSubject: args.samples, timeoutS: args.timeout,
+    started: started.toISOString(), size: args.size, scale: args.scale, parser: process.env.BENCH_PARSER || null, samplesPerSubject: args.samples, timeoutS: args.timeout,
     node: process.version, cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, loadavg: os.loadavg(),
     subjects: args.subjects, lanes: [], failures: [],
   };
