@@ -354,6 +354,8 @@ export class Server<E extends EventMap = AnyEvents> extends EventHub<ServerListe
     const id = socket.id === undefined ? false : socket.id;
     if (!this.config.silent) this.log('socket disconnected', id);
     this.publish('socket.disconnected', socket, id);
+    // node-ipc 14 also publishes `close` with the socket (9/10 did not).
+    if (this.profile !== null) this.publish('close', socket);
   }
 
   /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */

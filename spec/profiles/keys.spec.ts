@@ -211,6 +211,16 @@ describe('payloads and peers under node-ipc 14 keys', () => {
     expect(server.emit(socket, 'fits', 'x'.repeat(1000))).toBe(true);
   });
 
+  it("a server publishes 'close' with the socket after 'socket.disconnected' (node-ipc 14; 9/10 did not)", async () => {
+    const { server, socket, clientIpc } = await unixPair((c) => { c.parser = 'fast'; });
+    const order: string[] = [];
+    server.on('socket.disconnected', () => order.push('socket.disconnected'));
+    const closed = nextEvent(server, 'close');
+    clientIpc.disconnect('peer');
+    expect((await closed)[0]).toBe(socket);
+    expect(order).toEqual(['socket.disconnected']);
+  });
+
   it('sync mode works under a profile: one message in flight', async () => {
     const { server, client } = await unixPair((c) => { c.parser = 'guarded'; c.sync = true; });
     server.on('q', (n: number, socket: unknown) => server.emit(socket as never, 'a', n));
