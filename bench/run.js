@@ -38,7 +38,7 @@ function parseArgs(argv) {
     else if (a === '--out') args.out = argv[++i];
     else if (a === '--cpu-prof') args.cpuProf = argv[++i];
     else if (a === '--scale') args.scale = Number(argv[++i]);
-    // node-ipc-ts (and `before`) run with `config.parser = NAME`; children inherit it through the environment.
+    // node-ipc-ts runs with `config.parser = NAME` (`before` keeps the default); children inherit it through the environment.
     else if (a === '--parser') process.env.BENCH_PARSER = argv[++i];
     else throw new Error(`Unknown option ${a}`);
   }
