@@ -72,7 +72,8 @@ export class Profile {
   private readonly _delimiterBytes: number;
 
   constructor(config: IpcConfig) {
-    const selected = config.rawBuffer ? 'raw' : config.parser ?? 'fast';
+    // node-ipc 14: rawBuffer wins; an unset or falsy parser means fast.
+    const selected = config.rawBuffer ? 'raw' : config.parser || 'fast';
     this.identifyPeer = config.identifyPeer === true;
     this.logPayloads = config.logPayloads === true;
     this.secureSocketRoot = config.secureSocketRoot !== false;

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IpcError } from '../../src/errors';
+import { MessageParser } from '../../src/parsers/message';
 import { nextEvent, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 import { freePort, OURS, type AnyIpc } from './peers';
@@ -133,6 +134,22 @@ for (const profile of ['fast', 'guarded'] as const) {
     });
   });
 }
+
+describe('node-ipc 14.0.0 interop: parsers/message on both ends', () => {
+  it("node-ipc 14's MessageParser client and our MessageParser server (node-ipc-ts/parsers/message) talk both ways", async () => {
+    const entry = createRequire(__filename).resolve('node-ipc-14/parsers/message');
+    const TheirMessageParser = (await importEsm(pathToFileURL(entry).href)).MessageParser as unknown;
+    const serverIpc = OURS.create((c) => { c.parser = MessageParser; });
+    const address = await listen(serverIpc, true, TRANSPORTS[0] as Transport14);
+    serverIpc.server.on('ask', (data: unknown, socket: unknown) => serverIpc.server.emit(socket, 'answer', data));
+    const clientIpc = create14((c) => { c.parser = TheirMessageParser; });
+    const client = connect(clientIpc, address);
+    await nextEvent(client, 'connect');
+    const answer = nextEvent(client, 'answer');
+    client.emit('ask', PAYLOAD);
+    expect((await answer)[0]).toEqual(PAYLOAD);
+  });
+});
 
 describe('node-ipc 14.0.0 interop: the guarded codes are the same on both ends', () => {
   it('a node-ipc 14 fast client sending a reserved name to our guarded server gets its connection closed with ERR_IPC_RESERVED_EVENT', async () => {

@@ -96,6 +96,28 @@ describe('config.parser selection', () => {
     expect((await back)[0]).toBeNull();
   });
 
+  it('a parser object works over UDP too, one read per datagram', async () => {
+    const parser = {
+      encode: (type: string, data?: unknown): string => `${JSON.stringify({ type, data })}\n`,
+      read(rest: string, chunk: string, receive: (m: ParsedMessage) => void): string {
+        const lines = (rest + chunk).split('\n');
+        const last = lines.pop() as string;
+        for (const line of lines) receive(JSON.parse(line) as ParsedMessage);
+        return last;
+      },
+    };
+    const a = freshIpc((c) => { c.parser = parser; });
+    a.serveNet('127.0.0.1', 0, 'udp4');
+    const serverA = await started(a.server);
+    const b = freshIpc((c) => { c.parser = parser; });
+    b.serveNet('127.0.0.1', 0, 'udp4');
+    const serverB = await started(b.server);
+    serverA.on('ping', (n: number, peer: unknown) => serverA.emit(peer as never, 'pong', n + 1));
+    const pong = nextEvent(serverB, 'pong');
+    serverB.emit({ address: '127.0.0.1', port: serverA.port as number }, 'ping', 1);
+    expect((await pong)[0]).toBe(2);
+  });
+
   it('a parser object that throws closes that connection with its error, and the client does not reconnect', async () => {
     const parser = {
       encode: (type: string, data?: unknown): string => `${JSON.stringify({ type, data })}\f`,
