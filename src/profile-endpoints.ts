@@ -37,9 +37,11 @@ export function useServerProfile(server: Server, profile: Profile): void {
   target.onDatagram = serverDatagram;
 }
 
-/** The frame of one `emit` / `broadcast` call; `args[first]` is the type (or the first raw value). */
-function encodeCall(profile: Profile, args: IArguments, first: number): string | Uint8Array {
-  if (!profile.raw) return profile.encode(args[first], args[first + 1]);
+/**
+ * Raw profiles: the frame of one `emit` / `broadcast` call; `args[first]` is the first value.
+ * Only raw calls read `arguments`: materialising it costs an allocation per message.
+ */
+function encodeRawCall(profile: Profile, args: IArguments, first: number): string | Uint8Array {
   if (profile.parser !== null) return profile.parser.encode(args[first] as string, args[first + 1]);
   const rest = args.length > first + 1 ? (Array.prototype.slice.call(args, first + 1) as unknown[]) : NO_VALUES;
   return toRawBytes(args[first], rest, profile.encoding);
@@ -55,7 +57,7 @@ function shown(profile: Profile, data: unknown): unknown {
 function clientEmit(this: Client, type: unknown, data: unknown): boolean {
   const profile = this.profile as Profile;
   // eslint-disable-next-line prefer-rest-params
-  const frame = encodeCall(profile, arguments, 0);
+  const frame = profile.raw ? encodeRawCall(profile, arguments, 0) : profile.encode(type, data);
   if (!this.config.silent) this.log('dispatching event to', this.id, this.path, ':', profile.raw ? '<raw-buffer>' : type, shown(profile, data));
   if (this.destroyed || this.explicitlyDisconnected) {
     const err = new IpcError('ERR_IPC_NOT_CONNECTED', `Client "${this.id}" is not connected and will not reconnect; the message was dropped`);
@@ -96,7 +98,7 @@ function clientCustomChunk(this: Client, conn: StreamConnection, chunk: Buffer):
 function serverEmit(this: Server, socket: EmitTarget, type: unknown, data: unknown): boolean {
   const profile = this.profile as Profile;
   // eslint-disable-next-line prefer-rest-params
-  const frame = encodeCall(profile, arguments, 1);
+  const frame = profile.raw ? encodeRawCall(profile, arguments, 1) : profile.encode(type, data);
   if (!this.config.silent) this.log('dispatching event to socket :', profile.raw ? '<raw-buffer>' : type, shown(profile, data));
   return this.sendFrame(socket, frame);
 }
@@ -104,7 +106,7 @@ function serverEmit(this: Server, socket: EmitTarget, type: unknown, data: unkno
 function serverBroadcast(this: Server, type: unknown, data: unknown): boolean {
   const profile = this.profile as Profile;
   // eslint-disable-next-line prefer-rest-params
-  const frame = encodeCall(profile, arguments, 0);
+  const frame = profile.raw ? encodeRawCall(profile, arguments, 0) : profile.encode(type, data);
   if (!this.config.silent) this.log('broadcasting event to all known sockets :', profile.raw ? '<raw-buffer>' : type, shown(profile, data));
   return this.sendToAll(frame);
 }
