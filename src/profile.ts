@@ -253,6 +253,9 @@ export function prepareSocketRoot(root: string, path: string, secure: boolean): 
   if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
     throw new IpcError('ERR_IPC_SOCKET_ROOT', 'socketRoot must be owned by the current user');
   }
+  // A sticky world-writable directory (/tmp itself) is shared by design: tightening it would
+  // break every other user of it (node-ipc 14 would chmod it when run as its owner, root).
+  if ((stat.mode & 0o1000) !== 0) throw new IpcError('ERR_IPC_SOCKET_ROOT', 'socketRoot must not be a shared sticky directory such as /tmp');
   if ((stat.mode & 0o077) !== 0) chmodSync(absoluteRoot, 0o700);
 }
 

@@ -380,6 +380,16 @@ describe('secureSocketRoot and the socket path', () => {
     expect(() => ipc.server.start()).toThrowMatching(throwsCode('ERR_IPC_SOCKET_ROOT'));
   });
 
+  it('refuses a shared sticky directory as root instead of tightening it (ERR_IPC_SOCKET_ROOT)', () => {
+    const shared = join(tempDir(), 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    const ipc = freshIpc((c) => { c.secureSocketRoot = true; c.socketRoot = `${shared}/`; });
+    ipc.serve(join(shared, 's.sock'));
+    expect(() => ipc.server.start()).toThrowMatching(throwsCode('ERR_IPC_SOCKET_ROOT'));
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+  });
+
   it('never unlinks a regular file at the socket path (ERR_IPC_UNLINK_NOT_SOCKET), and the file survives', () => {
     const root = tempDir();
     const path = join(root, 's.sock');
