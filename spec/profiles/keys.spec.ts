@@ -11,7 +11,8 @@ import type { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
 import { MessageParser } from '../../src/parsers/message';
 import { FastParser, type ParsedMessage, type ParserConfig } from '../../src/codec/parsers/parser';
-import { perUserSocketRoot } from '../../src/profile';
+import { defaultConfig } from '../../src/config';
+import { Profile, perUserSocketRoot } from '../../src/profile';
 import { freshIpc, nextEvent, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 
@@ -326,6 +327,16 @@ describe('assured', () => {
     }
     expect(thrown?.code).toBe('ERR_IPC_EVENT_NOT_ALLOWED');
     expect(thrown?.message).not.toContain('secret.name');
+  });
+
+  it('refuses the built-in Windows local service (ERR_IPC_ASSURED_TRANSPORT): a pipe ACL cannot be proven', () => {
+    const config = Object.assign(defaultConfig(), { parser: 'assured' as const, allowedEvents: ['ping'], socketRoot: '/root-of-pipes/' });
+    const profile = new Profile(config);
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform') as PropertyDescriptor;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    teardown.add(() => Object.defineProperty(process, 'platform', platform));
+    expect(() => profile.checkServer({ path: '/root-of-pipes/s', port: false, udp4: false, udp6: false, config }))
+      .toThrowMatching(throwsCode('ERR_IPC_ASSURED_TRANSPORT'));
   });
 
   it('a local server must sit directly inside the secure socket root, with secureSocketRoot on (ERR_IPC_ASSURED_TRANSPORT)', async () => {
