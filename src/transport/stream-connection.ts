@@ -274,8 +274,12 @@ export class StreamConnection implements FrameSink {
       this._clearFrameTimer();
       return;
     }
-    if (this._frameTimer !== null && !frameCompleted) return;
-    this._clearFrameTimer();
+    if (this._frameTimer !== null) {
+      // A new incomplete frame: its own full time. refresh() re-arms without a new timer
+      // (guarded profiles run this on most chunks of a stream).
+      if (frameCompleted) this._frameTimer.refresh();
+      return;
+    }
     this._frameTimer = setTimeout(frameTimerFired, this._messageTimeout, this);
     this._frameTimer.unref();
   }
