@@ -119,6 +119,48 @@ describe('config.parser selection', () => {
     expect((await pong)[0]).toBe(2);
   });
 
+  it('a parser whose message has no string type closes the connection with ERR_IPC_INVALID_EVENT', async () => {
+    const parser = {
+      encode: (type: string, data?: unknown): string => `${JSON.stringify({ type, data })}\f`,
+      read(rest: string, chunk: string, receive: (m: ParsedMessage) => void): string {
+        receive({ data: rest + chunk } as unknown as ParsedMessage);
+        return '';
+      },
+    };
+    const { server, client } = await unixPair((c) => { c.parser = parser; });
+    const error = nextEvent(server, 'error');
+    const closed = nextEvent(server, 'socket.disconnected');
+    client.emit('x', 1);
+    expect((await error)[0].code).toBe('ERR_IPC_INVALID_EVENT');
+    await closed;
+  });
+
+  it("'raw' over UDP: datagrams pass as bytes; one over maxMessageSize is dropped with ERR_IPC_FRAME_TOO_LARGE", async () => {
+    const a = freshIpc((c) => { c.parser = 'raw'; c.maxMessageSize = 8; });
+    a.serveNet('127.0.0.1', 0, 'udp4');
+    const serverA = await started(a.server);
+    const b = freshIpc((c) => { c.parser = 'raw'; });
+    b.serveNet('127.0.0.1', 0, 'udp4');
+    const serverB = await started(b.server);
+    const target = { address: '127.0.0.1', port: serverA.port as number };
+    const error = nextEvent(serverA, 'error');
+    serverB.emit(target, Buffer.alloc(20));
+    expect((await error)[0].code).toBe('ERR_IPC_FRAME_TOO_LARGE');
+    const data = nextEvent(serverA, 'data');
+    serverB.emit(target, Buffer.from([7, 8]));
+    expect([...(await data)[0] as Buffer]).toEqual([7, 8]);
+  });
+
+  it('emit after disconnect under a profile: ERR_IPC_NOT_CONNECTED, as without one', async () => {
+    const { client, clientIpc } = await unixPair((c) => { c.parser = 'guarded'; });
+    const destroyed = nextEvent(client, 'destroy');
+    clientIpc.disconnect('peer');
+    await destroyed;
+    const error = nextEvent(client, 'error');
+    expect(client.emit('late', 1)).toBe(false);
+    expect((await error)[0].code).toBe('ERR_IPC_NOT_CONNECTED');
+  });
+
   it('a parser object that throws closes that connection with its error, and the client does not reconnect', async () => {
     const parser = {
       encode: (type: string, data?: unknown): string => `${JSON.stringify({ type, data })}\f`,
