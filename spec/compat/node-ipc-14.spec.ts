@@ -2,7 +2,8 @@
  * Wire interop with node-ipc 14.0.0 (`node-ipc-14` dev dependency, ESM only, loaded with a
  * real dynamic `import()`), next to the 9.2.9 and 10.1.11 peers of ./interop.spec.ts: the
  * `fast` and `guarded` profiles, both directions (node-ipc 14 server <-> our client, our
- * server <-> node-ipc 14 client), over unix, tcp, tls (mutual) and udp4.
+ * server <-> node-ipc 14 client), over unix, tcp, tls (mutual) and udp4; `assured` over
+ * mutual TLS both ways; node-ipc 14's MessageParser against ours.
  *
  * node-ipc 14 servers turn port 0 into `config.networkPort`, so they get a free port.
  */
@@ -134,6 +135,27 @@ for (const profile of ['fast', 'guarded'] as const) {
     });
   });
 }
+
+describe('node-ipc 14.0.0 interop: assured over mutual TLS', () => {
+  const assured = (c: any): void => {
+    c.parser = 'assured';
+    c.allowedEvents = ['ask', 'answer'];
+  };
+  for (const oursServes of [true, false]) {
+    it(oursServes ? 'node-ipc 14 assured client -> our assured server' : 'our assured client -> node-ipc 14 assured server', async () => {
+      const tls = TRANSPORTS[2] as Transport14;
+      const serverIpc = oursServes ? OURS.create((c) => { assured(c); tls.server(c); }) : create14((c) => { assured(c); c.unlink = false; tls.server(c); });
+      const address = await listen(serverIpc, oursServes, tls);
+      serverIpc.server.on('ask', (data: unknown, socket: unknown) => serverIpc.server.emit(socket, 'answer', data));
+      const clientIpc = oursServes ? create14((c) => { assured(c); tls.client(c); }) : OURS.create((c) => { assured(c); tls.client(c); });
+      const client = connect(clientIpc, address);
+      await nextEvent(client, 'connect');
+      const answer = nextEvent(client, 'answer');
+      client.emit('ask', PAYLOAD);
+      expect((await answer)[0]).toEqual(PAYLOAD);
+    });
+  }
+});
 
 describe('node-ipc 14.0.0 interop: parsers/message on both ends', () => {
   it("node-ipc 14's MessageParser client and our MessageParser server (node-ipc-ts/parsers/message) talk both ways", async () => {
