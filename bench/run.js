@@ -9,6 +9,7 @@
  *   node bench/run.js [--quick | --tiny] [--samples N] [--lanes a,b] [--subjects a,b]
  *                     [--timeout S] [--out FILE.json] [--cpu-prof DIR] [--scale N]
  *                     [--summary] [--svg FILE.svg] [--from RESULTS.json]
+ *                     [--parser raw|fast|guarded|assured]
  *
  * Writes bench/results/bench-<time>.{json,md} (or --out) and prints the markdown table, then the
  * summary (lane x subject: time ratio and sender CPU per message); `--summary` prints only the
@@ -64,6 +65,8 @@ function parseArgs(argv) {
     else if (a === '--summary') args.summaryOnly = true;
     else if (a === '--svg') args.svg = argv[++i];
     else if (a === '--from') args.from = argv[++i];
+    // node-ipc-ts runs with `config.parser = NAME` (`before` keeps the default); children inherit it through the environment.
+    else if (a === '--parser') process.env.BENCH_PARSER = argv[++i];
     else throw new Error(`Unknown option ${a}`);
   }
   if (!(args.scale > 0)) throw new Error('--scale takes a positive number');
@@ -236,7 +239,7 @@ async function run(argv) {
   const lanes = LANES.filter((l) => l.sizes[args.size] && (!args.lanes || args.lanes.includes(l.name)));
   const started = new Date();
   const results = {
-    started: started.toISOString(), size: args.size, scale: args.scale, samplesPerSubject: args.samples, timeoutS: args.timeout,
+    started: started.toISOString(), size: args.size, scale: args.scale, parser: process.env.BENCH_PARSER || null, samplesPerSubject: args.samples, timeoutS: args.timeout,
     node: process.version, cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model, loadavg: os.loadavg(),
     subjects: args.subjects, labels: Object.fromEntries(args.subjects.map((s) => [s, LABELS[s]])), lanes: [], failures: [],
   };

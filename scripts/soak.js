@@ -82,7 +82,7 @@ class StreamLeg {
         server.emit(socket, 'ack', data);
       });
       server.on('error', (err) => {
-        if (err && (err.code === 'ERR_IPC_INVALID_MESSAGE' || err.code === 'ERR_IPC_FRAME_TOO_LARGE' || err.code === 'ECONNRESET')) this.garbageErrors++;
+        if (err && (err.code === 'ERR_IPC_INVALID_MESSAGE' || err.code === 'ERR_IPC_INVALID_JSON' || err.code === 'ERR_IPC_INVALID_EVENT' || err.code === 'ERR_IPC_FRAME_TOO_LARGE' || err.code === 'ECONNRESET')) this.garbageErrors++;
         else if (err instanceof Error) {
           this.unexpectedErrors++;
           failures.push(`${this.name} server error ${err.code}: ${err.message}`);

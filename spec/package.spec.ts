@@ -47,6 +47,19 @@ describe('the package entry', () => {
     expect(out).toBe('shared-id true');
   });
 
+  it('ships node-ipc-ts/parsers/message (as node-ipc 14 ships node-ipc/parsers/message): one class for require and import', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cjs = require('node-ipc-ts/parsers/message') as { MessageParser: new (config: { delimiter: string }) => unknown; default: unknown };
+    expect(typeof cjs.MessageParser).toBe('function');
+    expect(cjs.default).toBe(cjs.MessageParser);
+    // A real ES module import (tsc would turn import() here into require()).
+    const script = [
+      "const cjs = require('node-ipc-ts/parsers/message');",
+      "import('node-ipc-ts/parsers/message').then((m) => { process.stdout.write(String(m.MessageParser === cjs.MessageParser && m.default === cjs.MessageParser)); });",
+    ].join('\n');
+    expect(await run(['-e', script])).toBe('true');
+  });
+
   it('declares no runtime dependencies and ships types', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(pkg.dependencies ?? {}).toEqual({});

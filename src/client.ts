@@ -22,6 +22,8 @@ import { IpcError, assertMessageType } from './errors';
 import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
+import { resolveProfile, type Profile } from './profile';
+import { useClientProfile } from './profile-endpoints';
 import { SendQueue } from './queue';
 import { dialPath, dialTcp } from './transport/net';
 import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
@@ -74,6 +76,8 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   explicitlyDisconnected = false;
   /** Messages waiting for their turn in `sync` mode. */
   readonly queue = new SendQueue();
+  /** @internal node-ipc 14 profile (config had node-ipc 14 keys when this client was made), or null. */
+  readonly profile: Profile | null;
 
   private _connection: StreamConnection | null = null;
   /** True once _connection is connected (TLS: handshake done); frames wait offline before. */
@@ -88,6 +92,8 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   /** Reconnect attempts left: what decides whether the client retries (see retryBudget). */
   private _retriesLeft: number;
   private _tlsOptions: ResolvedTlsOptions | undefined;
+  /** A profile's protocol fault closed the connection: node-ipc 14 does not reconnect after one. */
+  private _protocolFault = false;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
     super();
@@ -102,6 +108,12 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     }
     this.retriesRemaining = config.maxRetries || 0;
     this._retriesLeft = retryBudget(config);
+    // node-ipc 14 keys: the profile is chosen now, once; its checks throw before any socket exists.
+    this.profile = resolveProfile(config);
+    if (this.profile !== null) {
+      this._tlsOptions = this.profile.checkClient(this.port, config.tls);
+      useClientProfile(this, this.profile);
+    }
   }
 
   /** True once the client gave up for good (`destroy` was published). */
@@ -144,7 +156,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     }
     if (!config.silent) this.log('requested connection to', this.id, this.path, this.port ?? '');
     this.socket = socket;
-    const connection = new StreamConnection(socket, this, {
+    const connection = new StreamConnection(socket, this, this.profile !== null ? this.profile.connectionOptions(config.closeTimeout, readyEvent) : {
       delimiter: config.rawBuffer ? null : Buffer.from(config.delimiter, 'utf8'),
       maxMessageSize: config.maxMessageSize,
       maxPendingBytes: config.maxPendingBytes,
@@ -257,7 +269,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
       // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
       if (!this._offlineOverflow) {
         this._offlineOverflow = true;
-        const err = new IpcError('ERR_IPC_PENDING_LIMIT',
+        const err = new IpcError('ERR_IPC_BACKPRESSURE',
           `${this._offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
         process.nextTick(() => this.publish('error', err));
       }
@@ -358,12 +370,29 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this._open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
-    if (this.explicitlyDisconnected || budget === 0 || this._retriesLeft < 1) {
+    if (this.explicitlyDisconnected || this._protocolFault || budget === 0 || this._retriesLeft < 1) {
       this._finish(true);
       return;
     }
     this._retryTimer = setTimeout(retryTimerFired, this.config.retry, this);
     this.publish('disconnect');
+  }
+
+  /** @internal True while `conn` is this client's connection and it was not disconnected (profile frame handlers). */
+  isCurrentConnection(conn: StreamConnection): boolean {
+    return conn === this._connection && !this.explicitlyDisconnected;
+  }
+
+  /** @internal Publishes a received message under its type (profile frame handlers). */
+  deliverMessage(type: string, data: unknown): void {
+    this.dispatchMessage(type, data, undefined, 1);
+  }
+
+  /** @internal A profile's protocol fault: the connection closes with `err`, and no reconnect follows (node-ipc 14). */
+  protocolFault(conn: StreamConnection, err: IpcError): void {
+    if (conn !== this._connection) return;
+    this._protocolFault = true;
+    conn.fail(err);
   }
 
   /** @internal The retry timer fired. */

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { LookupFunction } from 'node:net';
+import type { Parser, ParserClass } from './codec/parsers/parser';
 import type { TlsConfig } from './transport/tls';
 
 /**
@@ -78,7 +79,7 @@ export interface IpcConfig {
   interfaces: InterfaceConfig;
   /** Largest incoming frame in bytes; a larger one closes that connection with ERR_IPC_FRAME_TOO_LARGE. Default 100 MiB. */
   maxMessageSize: number;
-  /** Most bytes queued for one peer before that connection is closed with ERR_IPC_PENDING_LIMIT. Default `Infinity` (node-ipc had no limit). */
+  /** Most bytes queued for one peer before that connection is closed with ERR_IPC_BACKPRESSURE. Default `Infinity` (node-ipc had no limit). */
   maxPendingBytes: number;
   /** Milliseconds an incomplete frame may wait for its end before the connection is closed with ERR_IPC_MESSAGE_TIMEOUT; `0` is off. Default `0`. */
   messageTimeout: number;
@@ -88,7 +89,33 @@ export interface IpcConfig {
    * destroyed, with `ERR_IPC_CLOSE_TIMEOUT` when bytes were still unsent. Default `5000`.
    */
   closeTimeout: number;
+
+  // node-ipc 14's own keys. None is set by default; setting any of them gives the clients and
+  // servers made afterwards node-ipc 14's semantics where they differ from 9/10 (README
+  // "Migrating from node-ipc 14").
+
+  /**
+   * node-ipc 14: the parser profile, `'raw'`, `'fast'`, `'guarded'` or `'assured'`, a parser
+   * object (`encode(type, data)`, `read(remainder, chunk, receive)`) or a class constructed
+   * with the live config. Chosen once per client or server. Unset: node-ipc 9/10's codec.
+   */
+  parser?: 'raw' | 'fast' | 'guarded' | 'assured' | Parser | ParserClass | undefined;
+  /** node-ipc 14: the only event names `assured` sends and accepts; a non-empty Array or Set. */
+  allowedEvents?: readonly string[] | ReadonlySet<string> | false | undefined;
+  /** node-ipc 14: create and verify an owner-only socket root before a local server listens. Default `true` once a node-ipc 14 key is set. */
+  secureSocketRoot?: boolean | undefined;
+  /** node-ipc 14: copy a received `data.id` to the server's socket. Default `false` once a node-ipc 14 key is set (9/10 always copied it). */
+  identifyPeer?: boolean | undefined;
+  /** node-ipc 14: automatic logs include payloads. Default `false` once a node-ipc 14 key is set. */
+  logPayloads?: boolean | undefined;
+  /** node-ipc 14 `guarded`/`assured`: longest event name accepted or sent. Default `256`. */
+  maxEventNameLength?: number | undefined;
+  /** node-ipc 14 `guarded`: lifecycle names (`connect`, `error`, `data`, ...) may cross the wire. Default `false`. */
+  allowReservedEvents?: boolean | undefined;
 }
+
+/** The keys only node-ipc 14 has (unset in a default config). */
+type NodeIpc14Key = 'parser' | 'allowedEvents' | 'secureSocketRoot' | 'identifyPeer' | 'logPayloads' | 'maxEventNameLength' | 'allowReservedEvents';
 
 /** 100 MiB, as ws's maxPayload. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
@@ -142,7 +169,7 @@ export function defaultConfig(): IpcConfig {
     maxPendingBytes: Infinity,
     messageTimeout: 0,
     closeTimeout: 5000,
-  } satisfies Omit<IpcConfig, 'interfaces'> & { __proto__: object };
+  } satisfies Omit<IpcConfig, 'interfaces' | NodeIpc14Key> & { __proto__: object };
   // The README spells it `interfaces`, the code `interface`: one object under both names,
   // inherited, so the config's own keys stay node-ipc's.
   return config as unknown as IpcConfig;

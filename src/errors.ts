@@ -9,12 +9,33 @@
  * Node created them, because existing node-ipc users test their `code`.
  */
 
-/** Stable codes of the errors this library creates. Codes are API; messages are not. */
+/**
+ * Stable codes of the errors this library creates. Codes are API; messages are not. Where
+ * node-ipc 14 has a code for the same fault, it is node-ipc 14's (README "Error codes").
+ */
 export type IpcErrorCode =
-  /** An incoming frame grew past `config.maxMessageSize` before its delimiter arrived. */
+  /** An incoming frame grew past `config.maxMessageSize` before its delimiter arrived (guarded: also a frame sent). */
   | 'ERR_IPC_FRAME_TOO_LARGE'
-  /** A frame is not a JSON `{"type": string, "data": ...}` envelope. */
+  /** A frame is not JSON (node-ipc 14's code). */
+  | 'ERR_IPC_INVALID_JSON'
+  /** A frame is JSON but not an object envelope `{"type": ..., "data": ...}`. */
   | 'ERR_IPC_INVALID_MESSAGE'
+  /** An envelope's `type` is not a non-empty string, or (guarded) a prototype name such as `__proto__`. */
+  | 'ERR_IPC_INVALID_EVENT'
+  /** Guarded: an event name longer than `config.maxEventNameLength`. */
+  | 'ERR_IPC_EVENT_TOO_LARGE'
+  /** Guarded: a lifecycle name (`connect`, `error`, `data`, ...) from the wire or sent, without `allowReservedEvents`. */
+  | 'ERR_IPC_RESERVED_EVENT'
+  /** Assured: an event name missing from `config.allowedEvents`, received or sent. */
+  | 'ERR_IPC_EVENT_NOT_ALLOWED'
+  /** Assured: a transport the profile cannot secure (plain TCP, UDP, a local endpoint outside the secure root, Windows pipes). */
+  | 'ERR_IPC_ASSURED_TRANSPORT'
+  /** Assured: TLS options without verified mutual authentication. */
+  | 'ERR_IPC_ASSURED_TLS'
+  /** `secureSocketRoot`: the socket root is a symlink, not a directory, or owned by another user. */
+  | 'ERR_IPC_SOCKET_ROOT'
+  /** node-ipc 14 keys set: a server path holds something that is not a socket, and `unlink` would remove it. */
+  | 'ERR_IPC_UNLINK_NOT_SOCKET'
   /** `emit()` on a client that has given up (destroyed or disconnected). */
   | 'ERR_IPC_NOT_CONNECTED'
   /** Async API: a `request` or `ready` got no answer within its `timeout`. */
@@ -31,16 +52,16 @@ export type IpcErrorCode =
   | 'ERR_IPC_UNSUPPORTED'
   /** Async API: `handle` for a type that already has a handler. */
   | 'ERR_IPC_HANDLER_EXISTS'
-  /** Bytes waiting to be written to one peer passed `config.maxPendingBytes`. */
-  | 'ERR_IPC_PENDING_LIMIT'
+  /** Bytes waiting to be written to one peer passed `config.maxPendingBytes` (node-ipc 14's code). */
+  | 'ERR_IPC_BACKPRESSURE'
   /** An incomplete frame was older than `config.messageTimeout`. */
   | 'ERR_IPC_MESSAGE_TIMEOUT'
   /** A graceful close (disconnect, stop) still had unsent bytes after `config.closeTimeout`. */
   | 'ERR_IPC_CLOSE_TIMEOUT'
   /** A client finished (disconnected, or gave up retrying) with messages no connection ever took. */
   | 'ERR_IPC_UNSENT'
-  /** `config.tls` lacks what a TLS server or client needs, or names an unreadable file. */
-  | 'ERR_IPC_TLS_CONFIG'
+  /** `config.tls` lacks what a TLS server or client needs, or names an unreadable file (node-ipc 14's code). */
+  | 'ERR_IPC_TLS_CONFIGURATION'
   /** A UDP datagram larger than the operating system allows. */
   | 'ERR_IPC_DATAGRAM_TOO_LARGE'
   /** A server was started without a path or port. */

@@ -100,6 +100,8 @@ export interface ServerBuiltinListeners {
   connect: (socket: ServerSocket | DgramSocket) => void;
   /** A client connection closed; `id` is the id it announced (`data.id`), or `false`. */
   'socket.disconnected': (socket: ServerSocket, id: unknown) => void;
+  /** node-ipc 14 keys set: a client socket closed (after `socket.disconnected`), as node-ipc 14 publishes it. */
+  close: (socket: ServerSocket) => void;
   /** A runtime fault; `source` is the connection it happened on, if any. */
   error: (err: ErrorWithCode, source?: MessageSource) => void;
   /** Raw mode (`config.rawBuffer`): received bytes and who sent them. */

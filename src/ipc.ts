@@ -7,6 +7,7 @@ import { disposeIpc } from './async/dispose';
 import type { AnyRequests, RequestMap } from './async/request-map';
 import { Client } from './client';
 import { defaultConfig, type IpcConfig } from './config';
+import { socketRootOf } from './profile';
 import { assertOptionalFunction, invalidArgument, warnOnce } from './errors';
 import type { AnyEvents, EventMap } from './event-map';
 import { writeLog } from './log';
@@ -67,7 +68,7 @@ export class IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyReque
     }
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
-    const socketPath = path || this.config.socketRoot + this.config.appspace + key;
+    const socketPath = path || socketRootOf(this.config) + this.config.appspace + key;
     this._connect(key, { path: socketPath }, callback);
   }
 
@@ -134,7 +135,7 @@ export class IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyReque
     }
     if (path !== undefined && typeof path !== 'string') throw invalidArgument('path', 'a string', path);
     assertOptionalFunction('callback', callback);
-    const socketPath = path || this.config.socketRoot + this.config.appspace + this.config.id;
+    const socketPath = path || socketRootOf(this.config) + this.config.appspace + this.config.id;
     this._replaceServer(new Server<E, R>(socketPath, this.config, this.log), callback);
   }
 

@@ -22,9 +22,12 @@ import { IpcError, assertMessageType, invalidArgument } from './errors';
 import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
 import { EventHub } from './events';
 import type { LogFunction } from './log';
+import { resolveProfile, type Profile } from './profile';
+import { useServerProfile } from './profile-endpoints';
 import { clearStaleSocket, createStreamServer } from './transport/net';
 import { StreamConnection, type ConnectionOptions, type ConnectionOwner } from './transport/stream-connection';
 import { createTlsServer, resolveTlsServerOptions } from './transport/tls';
+import type { TlsOptions } from 'node:tls';
 import { UdpEndpoint, type DatagramOwner, type UdpPeer } from './transport/udp';
 
 export type { EmitTarget, MessageSource, ServerSocket };
@@ -53,6 +56,8 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   server: NetServer | UdpEndpoint['socket'] | false = false;
   /** Connected client sockets (stream transports) or known peers (UDP). */
   sockets: MessageSource[] = [];
+  /** @internal node-ipc 14 profile (config had node-ipc 14 keys when this server was made), or null. */
+  readonly profile: Profile | null;
 
   private _state: State = State.idle;
   private _udp: UdpEndpoint | null = null;
@@ -65,6 +70,9 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this.config = config;
     this.log = log;
     this.port = port === undefined ? false : port;
+    // node-ipc 14 keys: the profile is chosen now, once (a bad `parser` throws from serve()).
+    this.profile = resolveProfile(config);
+    if (this.profile !== null) useServerProfile(this, this.profile);
   }
 
   /** True while listening (after `start`, before `stop`). */
@@ -92,13 +100,23 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
       this._startFailed(new IpcError('ERR_IPC_NO_ADDRESS', 'The server has no socket path or port to listen on'));
       return;
     }
+    let tlsOptions: TlsOptions | undefined;
+    if (this.profile !== null) {
+      // node-ipc 14 throws its configuration faults from start(): TLS identity, assured transport, socket root.
+      try {
+        tlsOptions = this.profile.checkServer(this);
+      } catch (err) {
+        this._state = State.idle;
+        throw err;
+      }
+    }
     if (this.udp4 || this.udp6) {
       this._startUdp(this.udp4 ? 'udp4' : 'udp6');
       return;
     }
     let server: NetServer;
     try {
-      server = config.tls ? createTlsServer(resolveTlsServerOptions(config.tls), serverOnSocket) : createStreamServer(serverOnSocket);
+      server = config.tls ? createTlsServer(tlsOptions ?? resolveTlsServerOptions(config.tls), serverOnSocket) : createStreamServer(serverOnSocket);
     } catch (err) {
       this._startFailed(err as Error);
       return;
@@ -253,6 +271,37 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     return this._broadcastFrame(frame);
   }
 
+  /** @internal Sends one encoded frame to `socket` (profile `emit`), as `emit` does after encoding. */
+  sendFrame(socket: EmitTarget, frame: string | Uint8Array): boolean {
+    if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
+    if (this._udp !== null) {
+      const peer = socket as UdpPeer;
+      if (!peer.address || !peer.port) return this._broadcastFrame(frame);
+      this._udp.send(toBytes(frame), peer.port, peer.address);
+      return true;
+    }
+    const conn = StreamConnection.of(socket);
+    if (conn !== undefined) return conn.write(frame);
+    const foreign = socket as Partial<Socket>;
+    if (typeof foreign.write === 'function') return foreign.write(detachFrame(frame));
+    throw invalidArgument('socket', 'a socket or {address, port}', socket);
+  }
+
+  /** @internal Sends one encoded frame to every client (profile `broadcast`). */
+  sendToAll(frame: string | Uint8Array): boolean {
+    return this._broadcastFrame(frame);
+  }
+
+  /** @internal Publishes a received message as `(data, socket)` (profile frame handlers). */
+  deliverMessage(type: string, data: unknown, from: MessageSource): void {
+    this.dispatchMessage(type, data, from, 2);
+  }
+
+  /** @internal The peer record of a UDP sender (profile datagram handler). */
+  peerOf(from: RemoteInfo): UdpPeer {
+    return this._peer(from);
+  }
+
   private _broadcastFrame(frame: string | Uint8Array): boolean {
     if (this._udp !== null) {
       const bytes = toBytes(frame);
@@ -316,6 +365,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   private _connectionOptions(): ConnectionOptions {
     const config = this.config;
+    if (this.profile !== null) return this.profile.connectionOptions(config.closeTimeout, null);
     return {
       delimiter: config.rawBuffer ? null : this._delimiter,
       maxMessageSize: config.maxMessageSize,
@@ -372,6 +422,8 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     const id = socket.id === undefined ? false : socket.id;
     if (!this.config.silent) this.log('socket disconnected', id);
     this.publish('socket.disconnected', socket, id);
+    // node-ipc 14 also publishes `close` with the socket (9/10 did not).
+    if (this.profile !== null) this.publish('close', socket);
   }
 
   /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */

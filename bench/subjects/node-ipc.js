@@ -37,6 +37,9 @@ function makeIpc(name, opts) {
     ipc.config.maxPendingBytes = Infinity;
     ipc.config.messageTimeout = 0;
   }
+  // `--parser NAME` (bench/run.js): node-ipc-ts under a node-ipc 14 profile instead of its 9/10
+  // default; `before` keeps the default, so BENCH_BEFORE_DIST=dist compares the two in one run.
+  if (process.env.BENCH_PARSER && name === 'node-ipc-ts') ipc.config.parser = process.env.BENCH_PARSER;
   return ipc;
 }
 

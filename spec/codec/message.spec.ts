@@ -34,22 +34,23 @@ describe('decodeMessage', () => {
     expect(decodeMessage(Buffer.from(frame.slice(0, -1)))).toEqual({ type: 'x', data });
   });
 
-  it('reports invalid JSON as ERR_IPC_INVALID_MESSAGE with node-ipc fields', () => {
+  it('reports invalid JSON as ERR_IPC_INVALID_JSON (node-ipc 14 code) with node-ipc fields', () => {
     const result = decodeMessage(Buffer.from('{not json'));
     expect(result).toEqual(jasmine.any(IpcError));
     const err = result as IpcError & { response: string; err: unknown };
-    expect(err.code).toBe('ERR_IPC_INVALID_MESSAGE');
+    expect(err.code).toBe('ERR_IPC_INVALID_JSON');
     expect(err.message).toBe('Invalid JSON response format');
     expect(err.response).toBe('{not json');
     expect(err.err).toEqual(jasmine.any(SyntaxError));
     expect((err as { cause?: unknown }).cause).toBe(err.err);
   });
 
-  for (const frame of ['5', 'null', '"text"', '[1,2]', '{"data":1}', '{"type":5}', '{"type":null,"data":1}']) {
-    it(`rejects ${frame} as not a {type: string} envelope`, () => {
-      const result = decodeMessage(Buffer.from(frame));
+  for (const [frame, code] of [['5', 'ERR_IPC_INVALID_MESSAGE'], ['null', 'ERR_IPC_INVALID_MESSAGE'], ['"text"', 'ERR_IPC_INVALID_MESSAGE'],
+    ['[1,2]', 'ERR_IPC_INVALID_EVENT'], ['{"data":1}', 'ERR_IPC_INVALID_EVENT'], ['{"type":5}', 'ERR_IPC_INVALID_EVENT'], ['{"type":null,"data":1}', 'ERR_IPC_INVALID_EVENT']]) {
+    it(`rejects ${frame} as not a {type: string} envelope (${code})`, () => {
+      const result = decodeMessage(Buffer.from(frame as string));
       expect(result).toEqual(jasmine.any(IpcError));
-      expect((result as IpcError).code).toBe('ERR_IPC_INVALID_MESSAGE');
+      expect((result as IpcError).code).toBe(code as string);
       expect((result as IpcError).message).toContain('"type": string');
     });
   }

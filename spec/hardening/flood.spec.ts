@@ -51,10 +51,10 @@ describe('a flood into a slow receiver', () => {
 
   it('keeps both RSS bounded when the sender ignores emit() but sets maxPendingBytes (8 MiB)', async () => {
     const summary = await flood(['--mode', 'pending']);
-    // The limit closes the connection again and again: each time an ERR_IPC_PENDING_LIMIT,
+    // The limit closes the connection again and again: each time an ERR_IPC_BACKPRESSURE,
     // and no other error.
     expect(summary.errors).toBeGreaterThan(0);
-    expect(summary.errorCodes).toEqual({ ERR_IPC_PENDING_LIMIT: summary.errors });
+    expect(summary.errorCodes).toEqual({ ERR_IPC_BACKPRESSURE: summary.errors });
     // Held at most: pending (8 MiB) + the offline buffer (8 MiB); 32 MB leaves slack for the
     // runtime and is far below the 290 MB an unlimited sender held in the same run.
     expect(summary.sender.retainedMB).toBeDefined();

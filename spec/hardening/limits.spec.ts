@@ -88,11 +88,11 @@ for (const transport of HARD_TRANSPORTS) {
       expect((await nextEvent(server, 'drain'))[0]).toBe(socket);
     });
 
-    it('server: maxPendingBytes closes a peer that does not read, with ERR_IPC_PENDING_LIMIT once', async () => {
+    it('server: maxPendingBytes closes a peer that does not read, with ERR_IPC_BACKPRESSURE once', async () => {
       const { server, socket, client } = await pair((c) => { c.maxPendingBytes = MIB; }, (c) => { c.maxRetries = 0; });
       (client.socket as Socket).pause(); // the client reads nothing more
       // The limit's error: counted (exactly one) and checked below.
-      expectErrors(server, 'ERR_IPC_PENDING_LIMIT');
+      expectErrors(server, 'ERR_IPC_BACKPRESSURE');
       const errors: unknown[][] = [];
       server.on('error', (...args: unknown[]) => errors.push(args));
       const gone = nextEvent(server, 'socket.disconnected');
@@ -102,7 +102,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect(refused).toBeGreaterThan(0);
       expect((await gone)[0]).toBe(socket);
       expect(errors.length).toBe(1);
-      expect((errors[0]?.[0] as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
+      expect((errors[0]?.[0] as IpcError).code).toBe('ERR_IPC_BACKPRESSURE');
       expect((errors[0]?.[0] as IpcError).message).toContain('maxPendingBytes (1048576)');
       expect(errors[0]?.[1]).toBe(socket);
       expect(server.sockets.length).toBe(0);
@@ -112,7 +112,7 @@ for (const transport of HARD_TRANSPORTS) {
       const { client, socket } = await pair(undefined, (c) => { c.maxPendingBytes = MIB; c.maxRetries = 0; });
       socket.pause();
       // The limit's errors and the final unsent report: counted and checked below.
-      expectErrors(client, 'ERR_IPC_PENDING_LIMIT', 'ERR_IPC_UNSENT');
+      expectErrors(client, 'ERR_IPC_BACKPRESSURE', 'ERR_IPC_UNSENT');
       const errors: unknown[] = [];
       client.on('error', (err: unknown) => errors.push(err));
       const destroyed = nextEvent(client, 'destroy');
@@ -127,7 +127,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect(errors.length).toBeGreaterThanOrEqual(1);
       expect(errors.length).toBeLessThanOrEqual(2);
       expect((errors[0] as IpcError).message).toContain('waiting for this peer');
-      for (const err of errors) expect((err as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
+      for (const err of errors) expect((err as IpcError).code).toBe('ERR_IPC_BACKPRESSURE');
     });
   });
 }
@@ -139,7 +139,7 @@ describe('limits without a connection', () => {
     ipc.connectTo('nobody', `${dir}/none.sock`);
     const client = ipc.of.nobody!;
     // Nobody listens: the connect attempt fails (ENOENT), then the overflow below is counted.
-    expectErrors(client, 'ENOENT', 'ERR_IPC_PENDING_LIMIT');
+    expectErrors(client, 'ENOENT', 'ERR_IPC_BACKPRESSURE');
     await nextEvent(client, 'disconnect');
     const errors: unknown[] = [];
     client.on('error', (err: unknown) => errors.push(err));
@@ -149,7 +149,7 @@ describe('limits without a connection', () => {
     expect(accepted).toBeLessThan(50);
     await until(() => errors.length > 0, 'the offline overflow was reported');
     expect(errors.length).toBe(1);
-    expect((errors[0] as IpcError).code).toBe('ERR_IPC_PENDING_LIMIT');
+    expect((errors[0] as IpcError).code).toBe('ERR_IPC_BACKPRESSURE');
     expect((errors[0] as IpcError).message).toContain('dropped');
     // What was kept offline is reported once more when the client finishes without a connection.
     const unsent = nextEvent(client, 'error');

@@ -127,7 +127,7 @@ for (const transport of STREAM_TRANSPORTS) {
       raw.write('this is not json\f{"no":"type"}\f{"type":"ok","data":1}\f');
       const [[err], [err2]] = (await errors) as [[any], [any]];
       expect(err).toEqual(jasmine.any(IpcError));
-      expect(err.code).toBe('ERR_IPC_INVALID_MESSAGE');
+      expect(err.code).toBe('ERR_IPC_INVALID_JSON');
       expect(err.message).toContain('Invalid JSON response format');
       expect(err2.code).toBe('ERR_IPC_INVALID_MESSAGE');
       expect(err2.message).toContain('Invalid message format');

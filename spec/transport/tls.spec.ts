@@ -2,7 +2,7 @@
  * TLS: node-ipc's file-path keys (private, public, trustedConnections, dhparam) and node's
  * own options pass through; mutual TLS refuses clients without a trusted certificate (the
  * server publishes an error and keeps running); `connect` means "handshake done"; a server
- * without an identity, or with an unreadable key file, publishes ERR_IPC_TLS_CONFIG; key
+ * without an identity, or with an unreadable key file, publishes ERR_IPC_TLS_CONFIGURATION; key
  * files are read once per server start.
  */
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
@@ -198,7 +198,7 @@ describe('tls transport', () => {
     expect((await failed)[0]).toBeInstanceOf(Error);
   });
 
-  it('a server without key and certificate publishes ERR_IPC_TLS_CONFIG naming the config keys and a throwaway key command', async () => {
+  it('a server without key and certificate publishes ERR_IPC_TLS_CONFIGURATION naming the config keys and a throwaway key command', async () => {
     const ipc = freshIpc((config) => { config.tls = { rejectUnauthorized: false }; });
     ipc.serveNet('127.0.0.1', 0);
     const server = ipc.server;
@@ -206,7 +206,7 @@ describe('tls transport', () => {
     server.start();
     const [err] = await failed;
     expect(err).toBeInstanceOf(IpcError);
-    expect(err.code).toBe('ERR_IPC_TLS_CONFIG');
+    expect(err.code).toBe('ERR_IPC_TLS_CONFIGURATION');
     expect(err.message).toContain('config.tls.private');
     expect(err.message).toContain('config.tls.public');
     // Upstream's basic-local-only example relied on the key node-ipc shipped: none is bundled
@@ -222,12 +222,12 @@ describe('tls transport', () => {
     const ipc = freshIpc((config) => { config.tls = { private: missing, public: cert('server.pem') }; });
     ipc.serveNet('127.0.0.1', 0);
     await expectAsync(started(ipc.server)).toBeRejectedWith(jasmine.objectContaining({
-      code: 'ERR_IPC_TLS_CONFIG',
+      code: 'ERR_IPC_TLS_CONFIGURATION',
       message: jasmine.stringContaining(missing),
     }));
   });
 
-  it('a client whose key file is missing publishes ERR_IPC_TLS_CONFIG with the path, then destroy', async () => {
+  it('a client whose key file is missing publishes ERR_IPC_TLS_CONFIGURATION with the path, then destroy', async () => {
     const server = await tlsServer(MUTUAL_SERVER);
     const missing = join(tempDir(), 'no-such-client.key');
     const ipc = freshIpc((config) => { config.tls = { ...MUTUAL_CLIENT, private: missing }; });
@@ -237,7 +237,7 @@ describe('tls transport', () => {
     const destroyed = nextEvent(client, 'destroy');
     const [err] = await failed;
     expect(err).toBeInstanceOf(IpcError);
-    expect(err.code).toBe('ERR_IPC_TLS_CONFIG');
+    expect(err.code).toBe('ERR_IPC_TLS_CONFIGURATION');
     expect(err.message).toContain(missing);
     await destroyed;
   });
@@ -259,6 +259,6 @@ describe('tls transport', () => {
     }
     // The next start reads them again, and now they are gone.
     server.stop();
-    await expectAsync(started(server)).toBeRejectedWith(jasmine.objectContaining({ code: 'ERR_IPC_TLS_CONFIG', message: jasmine.stringContaining(key) }));
+    await expectAsync(started(server)).toBeRejectedWith(jasmine.objectContaining({ code: 'ERR_IPC_TLS_CONFIGURATION', message: jasmine.stringContaining(key) }));
   });
 });

@@ -119,13 +119,13 @@ describe('udp transport', () => {
     expect((await got).map((a) => a[0])).toEqual([1, 2, 3]);
   });
 
-  it('publishes ERR_IPC_INVALID_MESSAGE for a garbage datagram and keeps serving', async () => {
+  it('publishes ERR_IPC_INVALID_JSON for a garbage datagram and keeps serving', async () => {
     const server = await udpServer();
     const socket = createSocket('udp4');
     teardown.add(() => socket.close());
     const error = nextEvent(server, 'error');
     socket.send('garbage\f', server.port as number, '127.0.0.1');
-    expect((await error)[0].code).toBe('ERR_IPC_INVALID_MESSAGE');
+    expect((await error)[0].code).toBe('ERR_IPC_INVALID_JSON');
     const ok = nextEvent(server, 'ok');
     socket.send('{"type":"ok","data":true}\f', server.port as number, '127.0.0.1');
     expect((await ok)[0]).toBe(true);

@@ -28,8 +28,9 @@ export function encodeMessage(type: string, data: unknown, delimiter: string): s
 }
 
 /**
- * Parses one frame. Returns an {@link IpcError} (ERR_IPC_INVALID_MESSAGE) instead of throwing
- * when the frame is not JSON or not an object with a string `type`.
+ * Parses one frame. Returns an {@link IpcError} instead of throwing: ERR_IPC_INVALID_JSON when
+ * the frame is not JSON, ERR_IPC_INVALID_MESSAGE when it is not an object, ERR_IPC_INVALID_EVENT
+ * when its `type` is not a string (node-ipc 14's codes).
  * The error keeps node-ipc's fields: `message` starts 'Invalid JSON response format' for
  * unparsable frames, `response` is (an excerpt of) the frame text and `err` the parse error.
  */
@@ -40,16 +41,19 @@ export function decodeMessage(frame: Buffer): Message | IpcError {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return invalid('Invalid JSON response format', text, err);
+    return invalid('ERR_IPC_INVALID_JSON', 'Invalid JSON response format', text, err);
   }
-  if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
-    return invalid('Invalid message format: expected {"type": string, "data": ...}', text, undefined);
+  if (typeof value !== 'object' || value === null) {
+    return invalid('ERR_IPC_INVALID_MESSAGE', 'Invalid message format: expected {"type": string, "data": ...}', text, undefined);
+  }
+  if (typeof (value as { type?: unknown }).type !== 'string') {
+    return invalid('ERR_IPC_INVALID_EVENT', 'Invalid message format: expected {"type": string, "data": ...}', text, undefined);
   }
   return value as Message;
 }
 
-function invalid(message: string, text: string, cause: unknown): IpcError {
-  const err = new IpcError('ERR_IPC_INVALID_MESSAGE', message, { cause });
+function invalid(code: 'ERR_IPC_INVALID_JSON' | 'ERR_IPC_INVALID_MESSAGE' | 'ERR_IPC_INVALID_EVENT', message: string, text: string, cause: unknown): IpcError {
+  const err = new IpcError(code, message, { cause });
   const response = text.length > RESPONSE_EXCERPT ? `${text.slice(0, RESPONSE_EXCERPT)}...` : text;
   return Object.assign(err, { err: cause, response });
 }

@@ -282,8 +282,12 @@ export class StreamConnection implements FrameSink {
       this._clearFrameTimer();
       return;
     }
-    if (this._frameTimer !== null && !frameCompleted) return;
-    this._clearFrameTimer();
+    if (this._frameTimer !== null) {
+      // A new incomplete frame: its own full time. refresh() re-arms without a new timer
+      // (guarded profiles run this on most chunks of a stream).
+      if (frameCompleted) this._frameTimer.refresh();
+      return;
+    }
     this._frameTimer = setTimeout(frameTimerFired, this._messageTimeout, this);
     this._frameTimer.unref();
   }
@@ -323,7 +327,7 @@ export class StreamConnection implements FrameSink {
 }
 
 function pendingLimitError(bytes: number, max: number): IpcError {
-  return new IpcError('ERR_IPC_PENDING_LIMIT', `${bytes} bytes are waiting for this peer, more than maxPendingBytes (${max})`);
+  return new IpcError('ERR_IPC_BACKPRESSURE', `${bytes} bytes are waiting for this peer, more than maxPendingBytes (${max})`);
 }
 
 function reportFault(conn: StreamConnection, err: IpcError): void {

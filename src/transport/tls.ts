@@ -25,7 +25,7 @@ function readPem(path: string, key: string): Buffer {
   try {
     return readFileSync(path);
   } catch (cause) {
-    throw new IpcError('ERR_IPC_TLS_CONFIG', `Cannot read config.tls.${key} file "${path}": ${(cause as Error).message}`, { cause });
+    throw new IpcError('ERR_IPC_TLS_CONFIGURATION', `Cannot read config.tls.${key} file "${path}": ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -35,7 +35,7 @@ export type ResolvedTlsOptions = Omit<TlsConfig, 'private' | 'public' | 'trusted
 /**
  * Node `tls` options from `config.tls`: file paths read into Buffers, node-ipc's keys removed.
  * The config object is not modified (node-ipc wrote `key`/`cert`/`ca` back into it).
- * @throws IpcError ERR_IPC_TLS_CONFIG naming the file that cannot be read.
+ * @throws IpcError ERR_IPC_TLS_CONFIGURATION naming the file that cannot be read.
  */
 export function resolveTlsOptions(config: TlsConfig): ResolvedTlsOptions {
   const { private: keyPath, public: certPath, trustedConnections, dhparam, ...options } = config;
@@ -70,7 +70,7 @@ export function resolveTlsServerOptions(config: TlsConfig): TlsOptions {
   const options = resolveTlsOptions(config);
   const hasIdentity = (options.key !== undefined && options.cert !== undefined) || options.pfx !== undefined;
   if (!hasIdentity) {
-    throw new IpcError('ERR_IPC_TLS_CONFIG',
+    throw new IpcError('ERR_IPC_TLS_CONFIGURATION',
       'A TLS server needs a private key and a certificate: set config.tls.private and config.tls.public ' +
       '(file paths), or config.tls.key and config.tls.cert (PEM), or config.tls.pfx. No key is bundled. ' +
       `For local testing only, make a throwaway pair with \`${THROWAWAY_KEY_PAIR}\` ` +

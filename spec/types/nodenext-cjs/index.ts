@@ -19,3 +19,14 @@ typed.of.peer.emit('ping', { n: '1' });
 // @ts-expect-error an unknown key in a typed config object
 const wrong: Partial<Config> = { bogus: 1 };
 void same; void client; void server; void cfg; void wrong;
+
+// node-ipc 14 keys and the js-message compatible parser subpath.
+import { MessageParser } from 'node-ipc-ts/parsers/message';
+import parsersRequired = require('node-ipc-ts/parsers/message');
+instance.config.parser = MessageParser;
+instance.config.parser = parsersRequired.default;
+instance.config.parser = 'guarded';
+instance.config.allowedEvents = new Set(['ping']);
+instance.config.identifyPeer = true;
+// @ts-expect-error not a profile name
+instance.config.parser = 'strict';

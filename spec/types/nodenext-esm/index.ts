@@ -26,3 +26,14 @@ const wrong: Partial<Config> = { socketroot: '/tmp/' };
 // @ts-expect-error an id is a string
 ipc.connectTo(1, '/tmp/x');
 void viaDefault; void base; void client; void server; void err; void cfg; void wrong;
+
+// node-ipc 14 keys and the js-message compatible parser subpath.
+import MessageParserDefault, { MessageParser, Message, type Parser } from 'node-ipc-ts/parsers/message';
+const custom: Parser = { encode: (type: string, data?: unknown) => JSON.stringify({ type, data }) + '\n', read: (rest: string) => rest };
+instance.config.parser = custom;
+instance.config.parser = MessageParser;
+instance.config.parser = MessageParserDefault;
+instance.config.allowedEvents = ['ping'];
+instance.config.logPayloads = false;
+const decoded: Message = new MessageParser({ delimiter: '\f' }).decode('{"type":"a","data":1}');
+const bad: ErrorCode = 'ERR_IPC_EVENT_NOT_ALLOWED';
