@@ -129,7 +129,7 @@ for (const transport of STREAM_TRANSPORTS) {
       expect(err).toEqual(jasmine.any(IpcError));
       expect(err.code).toBe('ERR_IPC_INVALID_JSON');
       expect(err.message).toContain('Invalid JSON response format');
-      expect(err2.code).toBe('ERR_IPC_INVALID_MESSAGE');
+      expect(err2.code).toBe('ERR_IPC_INVALID_EVENT');
       expect(err2.message).toContain('Invalid message format');
       const ok = nextEvent(server, 'ok');
       client.emit('ok', 2);
