@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { disposeIpc } from '../../src/async/dispose';
 import { AbortError } from '../../src/async/options';
 import type { Client } from '../../src/client';
 import { IpcError } from '../../src/errors';
@@ -370,13 +371,17 @@ describe('async: ipc[Symbol.asyncDispose]', () => {
     clientIpc.connectTo('b', serverIpc.server.path);
     await Promise.all([clientIpc.of.a!.ready(), clientIpc.of.b!.ready()]);
     const a = clientIpc.of.a!;
-    {
+    if (typeof Symbol.asyncDispose === 'symbol') {
       await using disposable = clientIpc;
       expect(typeof disposable[Symbol.asyncDispose]).toBe('function');
+    } else {
+      // Node 18.0-18.17 have no Symbol.asyncDispose (no `await using` either): the same close,
+      // by the function the symbol is bound to.
+      await disposeIpc(clientIpc);
     }
     expect(Object.keys(clientIpc.of)).toEqual([]);
     expect(a.destroyed).toBeTrue();
-    await serverIpc[Symbol.asyncDispose]();
+    await disposeIpc(serverIpc);
     expect(serverIpc.server.stopped).toBeTrue();
     expect(existsSync(serverIpc.server.path)).toBeFalse();
   });

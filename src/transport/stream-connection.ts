@@ -262,7 +262,7 @@ export class StreamConnection implements FrameSink {
   onSocketError(err: Error): void {
     // Closing gracefully with every byte handed to the kernel: a peer that resets instead of
     // answering our FIN (old node-ipc over TLS does) cost nothing, so it is not a fault.
-    if (this._phase === Phase.ending && this.socket.writableFinished) return;
+    if (this._phase === Phase.ending && this._everythingHandedOver()) return;
     this.owner.onConnectionError(this, err);
   }
 
@@ -298,6 +298,15 @@ export class StreamConnection implements FrameSink {
     this._frameTimer = null;
   }
 
+  /**
+   * Every byte written is with the kernel (which still delivers it): Node buffers nothing more.
+   * Not `writableFinished`, which also waits for the shutdown to complete (on Node 18.0 a TLS
+   * peer's reset can come first).
+   */
+  private _everythingHandedOver(): boolean {
+    return this.socket.writableLength === 0;
+  }
+
   private _clearCloseTimer(): void {
     if (this._closeTimer === null) return;
     clearTimeout(this._closeTimer);
@@ -310,7 +319,7 @@ export class StreamConnection implements FrameSink {
     if (this.closed) return;
     const socket = this.socket;
     // Everything went to the kernel (which still delivers it): only the peer's FIN is missing.
-    if (socket.writableFinished) {
+    if (this._everythingHandedOver()) {
       this.destroy();
       return;
     }
