@@ -565,7 +565,7 @@ const LANES = [
   { name: 'broadcast-warm', title: 'broadcast after a warm-up', kind: 'broadcast', transport: 'unix', ratio: 'ms', warm: true,
     sizes: { full: { count: 10000, warmup: 2000, clients: 50 }, quick: { count: 2000, warmup: 1000, clients: 20 }, tiny: { count: 30, warmup: 20, clients: 3 } },
     metrics: [['msgPerS', 'broadcasts/s', true], ['cpuUsPerMsg', 'server CPU µs/broadcast', false]] },
-  { name: 'request', title: 'async request() vs echo (interleaved), then N in flight', kind: 'request', transport: 'unix',
+  { name: 'request', title: 'async request() vs echo (interleaved), then N in flight', kind: 'request', transport: 'unix', ratio: 'p50us',
     sizes: { full: { count: 20000, warmup: 1000, inflight: 10000 }, quick: { count: 3000, warmup: 300, inflight: 10000 }, tiny: { count: 50, warmup: 10, inflight: 100 } },
     metrics: [['p50us', 'request p50 µs', false], ['echoP50us', 'echo p50 µs', false], ['ratio', 'request/echo p50', false], ['p99us', 'request p99 µs', false],
       ['inflightMs', 'N in flight ms', false], ['rssBeforeMiB', 'RSS before N MiB', false], ['rssPeakMiB', 'RSS after N, before GC MiB', false],

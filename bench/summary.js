@@ -60,7 +60,9 @@ function summaryMarkdown(results) {
       const c = cell(lr, s);
       if (c.text !== undefined) return c.text;
       const t = c.timeouts > 0 ? ` [${c.timeouts} timeout]` : '';
-      return `${s === BASE ? '1.00x' : `**${fmtRatio(c.ratio)}**`} · ${fmtCpu(c.cpuUs)}${t}`;
+      // Lanes without a sender CPU figure (request: p50 latency) show the ratio alone.
+      const cpu = Number.isFinite(c.cpuUs) ? ` · ${fmtCpu(c.cpuUs)}` : '';
+      return `${s === BASE ? '1.00x' : `**${fmtRatio(c.ratio)}**`}${cpu}${t}`;
     });
     lines.push(`| ${lr.name} | ${cells.join(' | ')} |`);
   }

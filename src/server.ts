@@ -191,18 +191,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     // eslint-disable-next-line prefer-rest-params
     const frame = this.config.rawBuffer ? this._encodeRaw(arguments, 1) : this._encode(type, data);
     if (!this.config.silent) this.log('dispatching event to socket :', type, data);
-    if (this._udp !== null) {
-      const peer = socket as UdpPeer;
-      if (!peer.address || !peer.port) return this._broadcastFrame(frame);
-      this._udp.send(toBytes(frame), peer.port, peer.address);
-      return true;
-    }
-    const conn = StreamConnection.of(socket);
-    if (conn !== undefined) return conn.write(frame);
-    const foreign = socket as Partial<Socket>;
-    // A socket that is not ours keeps what it is given until written.
-    if (typeof foreign.write === 'function') return foreign.write(detachFrame(frame));
-    throw invalidArgument('socket', 'a socket or {address, port}', socket);
+    return this.sendFrame(socket, frame);
   }
 
   /**
@@ -271,7 +260,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     return this._broadcastFrame(frame);
   }
 
-  /** @internal Sends one encoded frame to `socket` (profile `emit`), as `emit` does after encoding. */
+  /** @internal Sends one encoded frame to `socket`: what `emit` (and a profile's `emit`) does after encoding. */
   sendFrame(socket: EmitTarget, frame: string | Uint8Array): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
     if (this._udp !== null) {
@@ -283,6 +272,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     const conn = StreamConnection.of(socket);
     if (conn !== undefined) return conn.write(frame);
     const foreign = socket as Partial<Socket>;
+    // A socket that is not ours keeps what it is given until written.
     if (typeof foreign.write === 'function') return foreign.write(detachFrame(frame));
     throw invalidArgument('socket', 'a socket or {address, port}', socket);
   }

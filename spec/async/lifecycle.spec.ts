@@ -12,17 +12,9 @@ import type { Client } from '../../src/client';
 import { IpcError } from '../../src/errors';
 import { IPCModule } from '../../src/ipc';
 import type { Server } from '../../src/server';
-import { collectEvents, expectErrors, freshIpc, nextEvent, started, tempDir } from '../helpers/support';
+import { collectEvents, expectErrors, freshIpc, nextEvent, rejection, started, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 async function unixPair(configure?: (config: IPCModule['config']) => void): Promise<{ serverIpc: IPCModule; server: Server; clientIpc: IPCModule; client: Client; socket: Socket }> {
   const dir = tempDir();

@@ -12,7 +12,7 @@ import { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
 import type { Server } from '../../src/server';
 import { HARD_TRANSPORTS, type HardTransport } from '../helpers/hardening';
-import { freshIpc, nextEvent, started, tempDir } from '../helpers/support';
+import { freshIpc, nextEvent, rejection, started, tempDir } from '../helpers/support';
 
 interface Pair {
   serverIpc: IPCModule;
@@ -39,15 +39,6 @@ async function pair(transport: HardTransport, configure?: (config: IPCModule['co
   return { serverIpc, server, clientIpc, client, socket };
 }
 
-/** Resolves with what `promise` rejected with; fails if it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 function timers(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;

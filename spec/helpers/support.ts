@@ -76,6 +76,16 @@ export function collectEvents(
   });
 }
 
+/** Resolves with what `promise` rejected with; fails if it resolved. */
+export async function rejection(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
 /** A fresh temp dir, removed after the spec. Short, because Unix socket paths are ~104 bytes at most. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ipc-'));
