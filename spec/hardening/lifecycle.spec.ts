@@ -19,15 +19,16 @@ import { HARD_TRANSPORTS, quiesced, resourceCounts, sameCounts, until } from '..
 const CYCLES: Record<string, number> = { unix: 1000, tcp: 400, tls: 40 };
 const STEPS = 8;
 /**
- * Heap growth allowed per cycle after the first N. A server that keeps each closed socket
- * grows by about 1.0-1.6 KiB (unix, tcp) and 3.5 KiB (tls, JS heap only) per cycle (measured by
- * keeping them in src/server.ts); without a leak the median is about 0-500 B, but a loaded
- * machine (the whole suite on 2 cores) measured 1.05 KiB on unix. The heap cannot tell those
- * apart reliably, so the exact check is the weak-reference count (every socket and client of
- * the measured cycles collected; keeping closed sockets fails it by hundreds); this bound
- * catches what is not a socket or client: buffers, listeners, closures that grow per cycle.
+ * Heap growth allowed per cycle after the first N: a gross bound only. A server that keeps
+ * each closed socket grows by about 1.0-1.6 KiB (unix, tcp) and 3.5 KiB (tls) per cycle, but a
+ * clean tree measured medians up to 2.9 KiB on tcp in the CI matrix (steps of +-150-300 KiB
+ * of GC noise on a 2-core machine): the heap cannot tell such a leak from noise. The exact
+ * check is the weak-reference count below: every socket and client of the measured cycles,
+ * and everything reachable only from them (connection, decoder, write batch, timers), must be
+ * collected; keeping closed sockets fails it by hundreds. This bound catches growth that is
+ * not tied to a socket or client and is large (a retained message buffer per cycle, say).
  */
-const HEAP_BYTES_PER_CYCLE: Record<string, number> = { unix: 2048, tcp: 2048, tls: 4096 };
+const HEAP_BYTES_PER_CYCLE: Record<string, number> = { unix: 8192, tcp: 8192, tls: 16384 };
 
 function listenerCounts(hub: Server | Client): Array<[string, number]> {
   return hub.eventNames().map((name) => [name, hub.listenerCount(name)]);
