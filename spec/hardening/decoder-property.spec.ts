@@ -7,6 +7,7 @@ import * as fc from 'fast-check';
 import { FrameDecoder, type FrameSink } from '../../src/codec/frame-decoder';
 import { decodeMessage } from '../../src/codec/message';
 import { IpcError } from '../../src/errors';
+import { cutAt } from '../helpers/hardening';
 
 /** Frames (byte strings without the delimiter) and a delimiter. */
 const delimiterArb = fc.oneof(
@@ -21,20 +22,6 @@ function withoutDelimiter(delimiter: Buffer): fc.Arbitrary<Buffer> {
     .filter((frame) => Buffer.concat([frame, delimiter]).indexOf(delimiter) === frame.length);
 }
 
-/** Cuts `bytes` at the given fractions (sorted, deduplicated). */
-function chunk(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => Math.floor(c * (bytes.length + 1))))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    if (point > from && point < bytes.length) {
-      chunks.push(bytes.subarray(from, point));
-      from = point;
-    }
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
 
 function collect(delimiter: Buffer, max: number): { decoder: FrameDecoder; frames: Buffer[]; errors: IpcError[] } {
   const frames: Buffer[] = [];
@@ -55,7 +42,7 @@ describe('frame decoder properties', () => {
       ([delimiter, frames, cuts]) => {
         const wire = Buffer.concat(frames.flatMap((frame) => [frame, delimiter]));
         const { decoder, frames: out, errors } = collect(delimiter, 1 << 20);
-        for (const part of chunk(wire, cuts)) decoder.push(part);
+        for (const part of cutAt(wire, cuts)) decoder.push(part);
         expect(errors).toEqual([]);
         expect(out.map((b) => b.toString('hex'))).toEqual(frames.map((b) => b.toString('hex')));
         expect(decoder.pendingBytes).toBe(0);

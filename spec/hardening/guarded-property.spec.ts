@@ -13,6 +13,7 @@ import { decodeGuarded, encodeEnvelope } from '../../src/codec/parsers/envelope'
 import { IpcError } from '../../src/errors';
 import { Profile } from '../../src/profile';
 import { defaultConfig } from '../../src/config';
+import { cutAt } from '../helpers/hardening';
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const MAX_NAME = 32;
@@ -32,19 +33,6 @@ function decodeWire(chunks: Buffer[], policy: EventPolicy, max: number): Array<M
   return out;
 }
 
-function cut(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => Math.floor(c * (bytes.length + 1))))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of points) {
-    if (point > from && point < bytes.length) {
-      chunks.push(bytes.subarray(from, point));
-      from = point;
-    }
-  }
-  chunks.push(bytes.subarray(from));
-  return chunks;
-}
 
 const nameArb = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),
@@ -74,7 +62,7 @@ describe('guarded decoder properties', () => {
         const policy = assured ? assuredPolicy : guardedPolicy;
         const frames = envelopes.map((e) => JSON.stringify(e));
         const wire = Buffer.from(frames.map((f) => `${f}\f`).join(''));
-        const out = decodeWire(cut(wire, cuts), policy, 1 << 20);
+        const out = decodeWire(cutAt(wire, cuts), policy, 1 << 20);
         expect(out.length).toBe(frames.length);
         out.forEach((result, i) => {
           const fast = decodeMessage(Buffer.from(frames[i] as string));

@@ -237,3 +237,18 @@ export async function quiesced(ms = 3000): Promise<Record<string, number>> {
   }
   return last;
 }
+
+/** Cuts `bytes` into chunks at the given fractions of its length (sorted, deduplicated). */
+export function cutAt(bytes: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => Math.floor(c * (bytes.length + 1))))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const point of points) {
+    if (point > from && point < bytes.length) {
+      chunks.push(bytes.subarray(from, point));
+      from = point;
+    }
+  }
+  chunks.push(bytes.subarray(from));
+  return chunks;
+}
