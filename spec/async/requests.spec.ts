@@ -12,7 +12,7 @@ import { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
 import type { Server } from '../../src/server';
 import { HARD_TRANSPORTS, type HardTransport } from '../helpers/hardening';
-import { freshIpc, nextEvent, rejection, started, tempDir } from '../helpers/support';
+import { freshIpc, nextEvent, rejection, started, tempDir, watchTimers } from '../helpers/support';
 
 interface Pair {
   serverIpc: IPCModule;
@@ -39,10 +39,6 @@ async function pair(transport: HardTransport, configure?: (config: IPCModule['co
   return { serverIpc, server, clientIpc, client, socket };
 }
 
-
-function timers(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-}
 
 function expectCode(err: unknown, code: string, fragment: string): void {
   expect(err).toBeInstanceOf(IpcError);
@@ -103,7 +99,7 @@ for (const transport of HARD_TRANSPORTS) {
 
     it('10,000 in flight complete; no map entries or timers are left after', async () => {
       const { server, client, socket } = await pair(transport);
-      const before = timers();
+      const timers = watchTimers();
       server.handle('inc', (n: number) => n + 1);
       client.handle('dec', (n: number) => n - 1);
       const ups = Array.from({ length: 10000 }, (_, n) => client.request('inc', n, { timeout: 30000 }));
@@ -115,7 +111,7 @@ for (const transport of HARD_TRANSPORTS) {
       expect(up.every((v, n) => v === n + 1)).toBeTrue();
       expect(pendingRequests(client)).toBe(0);
       expect(pendingServerRequests(server, socket)).toBe(0);
-      expect(timers()).toBe(before);
+      expect(timers.live()).toBe(0);
     });
 
     it('ERR_IPC_REMOTE carries name, message and code, never the stack by default', async () => {
@@ -175,7 +171,7 @@ for (const transport of HARD_TRANSPORTS) {
 
     it('ERR_IPC_TIMEOUT, and a late reply afterwards is ignored', async () => {
       const { server, client } = await pair(transport);
-      const before = timers();
+      const timers = watchTimers();
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       const answered = nextEvent(server, 'slow');
@@ -190,7 +186,7 @@ for (const transport of HARD_TRANSPORTS) {
       release();
       await lateReply;
       expect(pendingRequests(client)).toBe(0);
-      expect(timers()).toBe(before);
+      expect(timers.live()).toBe(0);
       server.handle('fast', () => 'ok');
       expect(await client.request('fast', undefined, { timeout: 2000 })).toBe('ok');
     });

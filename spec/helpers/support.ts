@@ -86,6 +86,42 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
   throw new Error('expected a rejection');
 }
 
+/** The timers created since {@link watchTimers} began that have neither fired nor been cleared. */
+export interface TimerWatch {
+  live(): number;
+}
+
+/**
+ * Watches every `setTimeout` made through the global from now until the spec ends, unref'd
+ * ones included (`process.getActiveResourcesInfo()` counts only ref'd timers, and timers other
+ * specs left running come and go in it, so counting there can neither see a leaked unref'd
+ * timer nor stay still). A timer leaves the ledger when it fires or is cleared.
+ */
+export function watchTimers(): TimerWatch {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const live = new Set<unknown>();
+  const watchedSet = (callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): unknown => {
+    const timer = realSet((...given: unknown[]) => {
+      live.delete(timer);
+      callback(...given);
+    }, ms, ...args);
+    live.add(timer);
+    return timer;
+  };
+  const watchedClear = (timer: Parameters<typeof clearTimeout>[0]): void => {
+    live.delete(timer);
+    realClear(timer);
+  };
+  globalThis.setTimeout = watchedSet as unknown as typeof setTimeout;
+  globalThis.clearTimeout = watchedClear as typeof clearTimeout;
+  teardown.add(() => {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  });
+  return { live: () => live.size };
+}
+
 /** A fresh temp dir, removed after the spec. Short, because Unix socket paths are ~104 bytes at most. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ipc-'));
