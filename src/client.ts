@@ -176,14 +176,16 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   emit<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
   /** Raw mode (`config.rawBuffer`, untyped clients only): sends the bytes of the first value (more are ignored, as in node-ipc). */
+  // @ts-expect-error TS2394: the implementation takes the values after the first as named
+  // parameters, since a rest parameter (or `arguments`) allocates on every call; raw mode sends
+  // the first value only and ignores the rest (warned once when the second or third is set).
   emit(...raw: RawArgs<E>): boolean;
-  emit(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
+  emit(type?: unknown, data?: unknown, more?: unknown): boolean {
     const config = this.config;
     let frame: string | Uint8Array;
     if (config.rawBuffer) {
       // One value per emit, as in node-ipc; more are ignored (and reported once).
-      // eslint-disable-next-line prefer-rest-params
-      if (arguments.length > 1) ignoreRawExtras(arguments, 1);
+      ignoreRawExtras(data, more);
       frame = toRawBytes(type, config.encoding);
     } else {
       assertMessageType(type);

@@ -37,14 +37,14 @@ export function useServerProfile(server: Server, profile: Profile): void {
 }
 
 /**
- * Raw profiles: the frame of one `emit` / `broadcast` call; `args[first]` is the first value.
- * Only raw calls read `arguments`: materialising it costs an allocation per message.
+ * Raw profiles: the frame of one `emit` / `broadcast` call from its first three values (named
+ * parameters, never `arguments`: V8 would build that object on every call, raw or not).
  */
-function encodeRawCall(profile: Profile, args: IArguments, first: number): string | Uint8Array {
-  if (profile.parser !== null) return profile.parser.encode(args[first] as string, args[first + 1]);
+function encodeRawCall(profile: Profile, value: unknown, second: unknown, third: unknown): string | Uint8Array {
+  if (profile.parser !== null) return profile.parser.encode(value as string, second);
   // One value per call, as in node-ipc; more are ignored (NODEIPC_RAW_EXTRA_ARGS, once).
-  if (args.length > first + 1) ignoreRawExtras(args, first + 1);
-  return toRawBytes(args[first], profile.encoding);
+  ignoreRawExtras(second, third);
+  return toRawBytes(value, profile.encoding);
 }
 
 /** What automatic logs show of a payload: nothing unless `logPayloads` (node-ipc 14). */
@@ -54,10 +54,9 @@ function shown(profile: Profile, data: unknown): unknown {
 
 // --- client -------------------------------------------------------------------------------
 
-function clientEmit(this: Client, type: unknown, data: unknown): boolean {
+function clientEmit(this: Client, type: unknown, data: unknown, more: unknown): boolean {
   const profile = this.profile as Profile;
-  // eslint-disable-next-line prefer-rest-params
-  const frame = profile.raw ? encodeRawCall(profile, arguments, 0) : profile.encode(type, data);
+  const frame = profile.raw ? encodeRawCall(profile, type, data, more) : profile.encode(type, data);
   if (!this.config.silent) this.log('dispatching event to', this.id, this.path, ':', profile.raw ? '<raw-buffer>' : type, shown(profile, data));
   if (this.destroyed || this.explicitlyDisconnected) {
     const err = new IpcError('ERR_IPC_NOT_CONNECTED', `Client "${this.id}" is not connected and will not reconnect; the message was dropped`);
@@ -95,18 +94,16 @@ function clientCustomChunk(this: Client, conn: StreamConnection, chunk: Buffer):
 
 // --- server -------------------------------------------------------------------------------
 
-function serverEmit(this: Server, socket: EmitTarget, type: unknown, data: unknown): boolean {
+function serverEmit(this: Server, socket: EmitTarget, type: unknown, data: unknown, more: unknown): boolean {
   const profile = this.profile as Profile;
-  // eslint-disable-next-line prefer-rest-params
-  const frame = profile.raw ? encodeRawCall(profile, arguments, 1) : profile.encode(type, data);
+  const frame = profile.raw ? encodeRawCall(profile, type, data, more) : profile.encode(type, data);
   if (!this.config.silent) this.log('dispatching event to socket :', profile.raw ? '<raw-buffer>' : type, shown(profile, data));
   return this.sendFrame(socket, frame);
 }
 
-function serverBroadcast(this: Server, type: unknown, data: unknown): boolean {
+function serverBroadcast(this: Server, type: unknown, data: unknown, more: unknown): boolean {
   const profile = this.profile as Profile;
-  // eslint-disable-next-line prefer-rest-params
-  const frame = profile.raw ? encodeRawCall(profile, arguments, 0) : profile.encode(type, data);
+  const frame = profile.raw ? encodeRawCall(profile, type, data, more) : profile.encode(type, data);
   if (!this.config.silent) this.log('broadcasting event to all known sockets :', profile.raw ? '<raw-buffer>' : type, shown(profile, data));
   return this.sendToAll(frame);
 }

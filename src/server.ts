@@ -184,12 +184,13 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    */
   emit<K extends EventName<E>>(socket: EmitTarget, type: K, ...data: PayloadArgs<E[K]>): boolean;
   /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of the value after the target (more are ignored, as in node-ipc). */
+  // @ts-expect-error TS2394: the implementation takes the values after the first as named
+  // parameters, since a rest parameter (or `arguments`) allocates on every call; raw mode sends
+  // the first value only and ignores the rest (warned once when the second or third is set).
   emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
-  emit(socket: EmitTarget, type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
+  emit(socket: EmitTarget, type?: unknown, data?: unknown, more?: unknown): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
-    // Raw values are read from `arguments`: the JSON path (the hot one) builds no rest array.
-    // eslint-disable-next-line prefer-rest-params
-    const frame = this.config.rawBuffer ? this._encodeRaw(arguments, 1) : this._encode(type, data);
+    const frame = this.config.rawBuffer ? this._encodeRaw(type, data, more) : this._encode(type, data);
     if (!this.config.silent) this.log('dispatching event to socket :', type, data);
     return this.sendFrame(socket, frame);
   }
@@ -252,10 +253,10 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */
   broadcast<K extends EventName<E>>(type: K, ...data: PayloadArgs<E[K]>): boolean;
   /** Raw mode (`config.rawBuffer`, untyped servers only): sends the bytes of the first value to every client (more are ignored, as in node-ipc). */
+  // @ts-expect-error TS2394: named parameters, not a rest one (see emit).
   broadcast(...raw: RawArgs<E>): boolean;
-  broadcast(type?: unknown, data?: unknown, ..._more: unknown[]): boolean {
-    // eslint-disable-next-line prefer-rest-params
-    const frame = this.config.rawBuffer ? this._encodeRaw(arguments, 0) : this._encode(type, data);
+  broadcast(type?: unknown, data?: unknown, more?: unknown): boolean {
+    const frame = this.config.rawBuffer ? this._encodeRaw(type, data, more) : this._encode(type, data);
     if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, data);
     return this._broadcastFrame(frame);
   }
@@ -312,10 +313,10 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     return encodeMessage(type, data, this.config.delimiter);
   }
 
-  /** Raw mode: the bytes of `args[first]`; arguments after it are ignored, as in node-ipc. */
-  private _encodeRaw(args: IArguments, first: number): Uint8Array {
-    if (args.length > first + 1) ignoreRawExtras(args, first + 1);
-    return toRawBytes(args[first], this.config.encoding);
+  /** Raw mode: the bytes of the first value; the values after it are ignored, as in node-ipc. */
+  private _encodeRaw(value: unknown, second: unknown, third: unknown): Uint8Array {
+    ignoreRawExtras(second, third);
+    return toRawBytes(value, this.config.encoding);
   }
 
   private _listening(): void {

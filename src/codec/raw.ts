@@ -22,16 +22,15 @@ export function toRawBytes(value: unknown, encoding: BufferEncoding): Uint8Array
 
 /**
  * Raw mode sends the first value of an emit only, as node-ipc 9 and 10 did (code written for
- * JSON mode passes `(type, data)`): values from `args[from]` on are ignored, and a defined one
- * is reported once per process with NODEIPC_RAW_EXTRA_ARGS.
+ * JSON mode passes `(type, data)`): the values after it are ignored, and a defined one is
+ * reported once per process with NODEIPC_RAW_EXTRA_ARGS. The emit methods hand over the two
+ * values after the first as named parameters: a rest parameter or `arguments` would allocate
+ * on every call, raw or not (V8 builds them on entry), which a fresh process feels.
  */
-export function ignoreRawExtras(args: ArrayLike<unknown>, from: number): void {
-  for (let i = from; i < args.length; i++) {
-    if (args[i] === undefined) continue;
-    warnOnce('NODEIPC_RAW_EXTRA_ARGS',
-      'Raw mode (config.rawBuffer) sends the bytes of the first value of an emit only; the values after it were ignored, as node-ipc ignored them. Pass one Buffer (Buffer.concat) or emit once per value.');
-    return;
-  }
+export function ignoreRawExtras(second: unknown, third: unknown): void {
+  if (second === undefined && third === undefined) return;
+  warnOnce('NODEIPC_RAW_EXTRA_ARGS',
+    'Raw mode (config.rawBuffer) sends the bytes of the first value of an emit only; the values after it were ignored, as node-ipc ignored them. Pass one Buffer (Buffer.concat) or emit once per value.');
 }
 
 /**
