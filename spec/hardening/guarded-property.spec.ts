@@ -168,6 +168,18 @@ describe('guarded decoder: hostile envelope corpus', () => {
     }), { numRuns: 500 });
   });
 
+  it('a policy that has seen names before answers each one as a fresh policy does (the last-passed shortcut never lets a refusal through)', () => {
+    const verdict = (policy: EventPolicy, name: unknown): string => policy.check(name)?.code ?? 'pass';
+    const anyName = fc.oneof(nameArb, fc.constantFrom(null, undefined, 0, NaN, {}, ''));
+    fc.assert(fc.property(fc.array(anyName, { minLength: 1, maxLength: 30 }), fc.boolean(), (names, assured) => {
+      const options = { maxEventNameLength: MAX_NAME, allowReservedEvents: false, allowedEvents: assured ? new Set(['ok', 'a.b']) : null };
+      const used = new EventPolicy(options);
+      for (const name of names) expect(verdict(used, name)).toBe(verdict(new EventPolicy(options), name));
+    }), { numRuns: 300 });
+    // Before any name passed, the values a shortcut could mistake for "the last one" are refused.
+    for (const name of [null, undefined, '']) expect(verdict(new EventPolicy({ maxEventNameLength: 8, allowReservedEvents: false, allowedEvents: null }), name)).toBe('ERR_IPC_INVALID_EVENT');
+  });
+
   it('encodeEnvelope rewrites only a missing payload', () => {
     expect(encodeEnvelope('a', undefined, '\f')).toBe('{"type":"a","data":{}}\f');
     expect(encodeEnvelope('a', null, '\f')).toBe('{"type":"a","data":null}\f');

@@ -14,6 +14,9 @@
  */
 import { IpcError, type IpcErrorCode } from '../errors';
 
+/** What {@link EventPolicy} remembers before any name passed: `null` or `''` would match a caller's value. */
+const NONE_YET = Symbol('none yet');
+
 /** Names a peer may not send, because they mean something locally (node-ipc 14's list). */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'start', 'connect', 'disconnect', 'destroy', 'close', 'socket.disconnected', 'error', 'data',
@@ -40,6 +43,8 @@ export class EventPolicy {
   private readonly _blocked: ReadonlySet<string>;
   /** assured: the allow-list without the names refused anyway, so one lookup decides. */
   private readonly _passing: ReadonlySet<string> | null;
+  /** The last name that passed; until one has, a value no caller can hold. */
+  private _lastPassed: string | typeof NONE_YET = NONE_YET;
 
   constructor(options: EventPolicyOptions) {
     this._maxLength = options.maxEventNameLength;
@@ -55,10 +60,17 @@ export class EventPolicy {
    * One set lookup for a name that passes (this runs twice per message: on send and receive).
    */
   check(type: unknown): IpcError | null {
+    // A connection sends and receives the same few names over and over: the last one that
+    // passed passes again without the set lookup (the policy never changes).
+    if (type === this._lastPassed) return null;
     if (typeof type !== 'string') return this._refuse(type);
     const passing = this._passing;
-    if (passing !== null) return passing.has(type) ? null : this._refuse(type);
-    if (type.length === 0 || type.length > this._maxLength || this._blocked.has(type)) return this._refuse(type);
+    if (passing !== null) {
+      if (!passing.has(type)) return this._refuse(type);
+    } else if (type.length === 0 || type.length > this._maxLength || this._blocked.has(type)) {
+      return this._refuse(type);
+    }
+    this._lastPassed = type;
     return null;
   }
 
