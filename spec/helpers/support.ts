@@ -114,7 +114,7 @@ export function watchTimers(): TimerWatch {
     realClear(timer);
   };
   globalThis.setTimeout = watchedSet as unknown as typeof setTimeout;
-  globalThis.clearTimeout = watchedClear as typeof clearTimeout;
+  globalThis.clearTimeout = watchedClear;
   teardown.add(() => {
     globalThis.setTimeout = realSet;
     globalThis.clearTimeout = realClear;
