@@ -135,7 +135,11 @@ function summarySvg(results) {
     out.push(`<text x="${gx}" y="${plotBottom + 13}" font-size="10" text-anchor="middle" fill="#333">${text}</text>`);
   }
   out.push(`<text x="${x1.toFixed(1)}" y="${plotBottom + 27}" font-size="10.5" text-anchor="middle" font-weight="bold" fill="#000">net-baseline = 1.0x</text>`);
-  out.push(`<text x="${(x1 - 70).toFixed(1)}" y="${plotBottom + 40}" font-size="10.5" text-anchor="end" fill="#444">← faster than net-baseline</text>`);
+  // Ends 70 px left of the 1.0x line, unless that would cut it at the chart's left edge
+  // (about 5.6 px per character at this size): then it starts at the edge.
+  const fasterLabel = '← faster than net-baseline';
+  const fasterX = Math.max(4, x1 - 70 - fasterLabel.length * 5.6);
+  out.push(`<text x="${fasterX.toFixed(1)}" y="${plotBottom + 40}" font-size="10.5" fill="#444">${fasterLabel}</text>`);
   out.push(`<text x="${(x1 + 70).toFixed(1)}" y="${plotBottom + 40}" font-size="10.5" fill="#444">slower →  (time ratio, log scale)</text>`);
 
   results.lanes.forEach((lr, g) => {
