@@ -12,25 +12,26 @@
  * sent, in order, when the next connection opens; node-ipc wrote them into a dead socket.
  */
 import type { Socket } from 'node:net';
-import { decodeMessage, encodeMessage } from './codec/message';
-import { detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
-import { retryBudget, toSocketPath, type IpcConfig } from './config';
-import { clientClose, clientHandle, clientMessages, clientReady, clientRequest } from './async/client-async';
+import { ClientAsync } from './async/client-async';
 import type { HandleOptions, MessagesOptions, ReadyOptions, RequestOptions } from './async/options';
 import type { AnyRequests, ClientRequestHandler, ReplyData, RequestArgs, RequestMap, RequestName, UntypedArgs } from './async/request-map';
-import { IpcError, assertMessageType } from './errors';
+import type { ClientSeam } from './async/seam';
+import { retryBudget, toSocketPath, type IpcConfig } from './config';
+import { Endpoint } from './endpoint';
+import { IpcError } from './errors';
 import type { AnyEvents, ClientListeners, EventMap, EventName, PayloadArgs, RawArgs } from './event-map';
-import { EventHub } from './events';
 import type { LogFunction } from './log';
-import { resolveProfile, type Profile } from './profile';
-import { useClientProfile } from './profile-endpoints';
+import { OfflineBuffer } from './offline-buffer';
 import { SendQueue } from './queue';
 import { dialPath, dialTcp } from './transport/net';
 import { StreamConnection, type ConnectionOwner } from './transport/stream-connection';
 import { dialTls, resolveTlsOptions, type ResolvedTlsOptions } from './transport/tls';
 
-/** Bytes kept offline past which `emit` returns false (a socket's default high-water mark). */
-const OFFLINE_HIGH_WATER_MARK = 16384;
+/** Where `close()` finds the IPC instance that registered a client (`ipc.of`, `ipc.disconnect`). */
+export interface ClientRegistry {
+  of: Record<string, unknown>;
+  disconnect(id: string): void;
+}
 
 /** Where a client connects: a socket path, or a host and port. */
 export type ClientTarget =
@@ -51,17 +52,13 @@ export type ClientTarget =
  * A client connection, `ipc.of[id]`. `E` is the optional event map (see README "Typed
  * events"); the default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
  */
-export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends EventHub<ClientListeners<E>> implements ConnectionOwner {
+export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends Endpoint<ClientListeners<E>> implements ConnectionOwner {
   /** The id this client was registered under in `ipc.of`. */
   id: string;
   /** Unix socket path, or the host for TCP/TLS (node-ipc kept the host here). */
   path: string;
   /** TCP/TLS port; `undefined` for a Unix socket (node-ipc 9 and 10 never set it there). */
   port: number | undefined;
-  /** The config of the IPC instance that made this client (shared, read live). */
-  config: IpcConfig;
-  /** The IPC instance's log function. */
-  log: LogFunction;
   /** The current socket, or `false` before the first connect. */
   socket: Socket | false = false;
   /**
@@ -76,29 +73,24 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   explicitlyDisconnected = false;
   /** Messages waiting for their turn in `sync` mode. */
   readonly queue = new SendQueue();
-  /** @internal node-ipc 14 profile (config had node-ipc 14 keys when this client was made), or null. */
-  readonly profile: Profile | null;
 
   private _connection: StreamConnection | null = null;
   /** True once _connection is connected (TLS: handshake done); frames wait offline before. */
   private _open = false;
   private _retryTimer: NodeJS.Timeout | null = null;
-  /** Frames emitted while no socket existed, sent when the next one opens. */
-  private _offline: Array<string | Buffer> = [];
-  private _offlineBytes = 0;
-  /** An offline frame was dropped for maxPendingBytes (reported once until a connection opens). */
-  private _offlineOverflow = false;
+  /** Frames emitted while no connection was open, sent when the next one opens. */
+  private readonly _offline = new OfflineBuffer();
   private _destroyed = false;
   /** Reconnect attempts left: what decides whether the client retries (see retryBudget). */
   private _retriesLeft: number;
   private _tlsOptions: ResolvedTlsOptions | undefined;
-  /** A profile's protocol fault closed the connection: node-ipc 14 does not reconnect after one. */
-  private _protocolFault = false;
+  /** The promise API's state, made on first use. */
+  private _async: ClientAsync | null = null;
+  /** The IPC instance that registered this client, if any. */
+  private _registry: ClientRegistry | null = null;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
-    super();
-    this.config = config;
-    this.log = log;
+    super(config, log);
     this.id = id;
     if (target.port === undefined) {
       this.path = target.path;
@@ -108,17 +100,18 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     }
     this.retriesRemaining = config.maxRetries || 0;
     this._retriesLeft = retryBudget(config);
-    // node-ipc 14 keys: the profile is chosen now, once; its checks throw before any socket exists.
-    this.profile = resolveProfile(config);
-    if (this.profile !== null) {
-      this._tlsOptions = this.profile.checkClient(this.port, config.tls);
-      useClientProfile(this, this.profile);
-    }
+    // node-ipc 14 keys: the profile's checks throw before any socket exists.
+    if (this.profile !== null) this._tlsOptions = this.profile.checkClient(this.port, config.tls);
   }
 
   /** True once the client gave up for good (`destroy` was published). */
   get destroyed(): boolean {
     return this._destroyed;
+  }
+
+  /** Requests sent by `request()` still waiting for their reply (diagnostics). */
+  get pendingRequests(): number {
+    return this._async === null ? 0 : this._async.pendingRequests;
   }
 
   /** True while a socket is open and ready. */
@@ -156,15 +149,14 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     }
     if (!config.silent) this.log('requested connection to', this.id, this.path, this.port ?? '');
     this.socket = socket;
-    const connection = new StreamConnection(socket, this, this.profile !== null ? this.profile.connectionOptions(config.closeTimeout, readyEvent) : {
-      delimiter: config.rawBuffer ? null : Buffer.from(config.delimiter, 'utf8'),
-      maxMessageSize: config.maxMessageSize,
-      maxPendingBytes: config.maxPendingBytes,
-      messageTimeout: config.messageTimeout,
+    const limits = this.protocol.streamLimits();
+    this._connection = new StreamConnection(socket, this, {
+      readers: this.protocol,
+      maxPendingBytes: limits.maxPendingBytes,
+      messageTimeout: limits.messageTimeout,
       closeTimeout: config.closeTimeout,
       readyEvent,
     });
-    this._connection = connection;
     this._open = false;
   }
 
@@ -181,23 +173,13 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // the first value only and ignores the rest (warned once when the second or third is set).
   emit(...raw: RawArgs<E>): boolean;
   emit(type?: unknown, data?: unknown, more?: unknown): boolean {
-    const config = this.config;
-    let frame: string | Uint8Array;
-    if (config.rawBuffer) {
-      // One value per emit, as in node-ipc; more are ignored (and reported once).
-      ignoreRawExtras(data, more);
-      frame = toRawBytes(type, config.encoding);
-    } else {
-      assertMessageType(type);
-      frame = encodeMessage(type, data, config.delimiter);
-    }
-    if (!config.silent) this.log('dispatching event to', this.id, this.path, ':', type, ',', data);
+    const frame = this.encodeCall(this.config.silent ? '' : `dispatching event to ${this.id} ${this.path} :`, type, data, more);
     if (this._destroyed || this.explicitlyDisconnected) {
       const err = new IpcError('ERR_IPC_NOT_CONNECTED', `Client "${this.id}" is not connected and will not reconnect; the message was dropped`);
       process.nextTick(() => this.publish('error', err));
       return false;
     }
-    if (config.sync) return this.queue.add(frame, this);
+    if (this.config.sync) return this.queue.add(frame, this);
     return this.send(frame);
   }
 
@@ -207,7 +189,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * after `options.timeout` ms, or an `AbortError` when `options.signal` aborts.
    */
   ready(options?: ReadyOptions): Promise<void> {
-    return clientReady(this, options);
+    return this._asyncApi().ready(options);
   }
 
   /**
@@ -222,7 +204,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   /** Untyped clients: any type, any payload. */
   request(...args: UntypedArgs<R, [type: string, data?: unknown, options?: RequestOptions]>): Promise<unknown>;
   request(type: string, data?: unknown, options?: RequestOptions): Promise<unknown> {
-    return clientRequest(this, type, data, options);
+    return this._asyncApi().request(type, data, options);
   }
 
   /**
@@ -236,7 +218,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped handlers get whatever the peer sent
   handle(...args: UntypedArgs<R, [type: string, handler: (data: any) => unknown, options?: HandleOptions]>): () => void;
   handle(type: string, handler?: unknown, options?: HandleOptions): () => void {
-    return clientHandle(this, type, handler, options);
+    return this._asyncApi().handle(type, handler, options);
   }
 
   /**
@@ -249,7 +231,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped iterators yield whatever the peer sent
   messages(...args: UntypedArgs<E, [type: string, options?: MessagesOptions]>): AsyncIterableIterator<any>;
   messages(type: string, options?: MessagesOptions): AsyncIterableIterator<unknown> {
-    return clientMessages(this, type, options);
+    return this._asyncApi().messages(type, options);
   }
 
   /**
@@ -258,28 +240,22 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * or `ERR_IPC_UNSENT` when messages were lost on the way.
    */
   close(): Promise<void> {
-    return clientClose(this);
+    return this._asyncApi().close();
   }
 
   /** @internal Writes one frame now (or keeps a copy until a socket exists). */
   send(frame: string | Uint8Array): boolean {
     const connection = this._connection;
     if (connection !== null && this._open && !connection.closed) return connection.write(frame);
-    // Kept until a connection OPENS: one written to a socket still dialling is lost when the
-    // dial fails (a server down for several retries).
-    if (this._offlineBytes + frame.length > this.config.maxPendingBytes) {
-      // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
-      if (!this._offlineOverflow) {
-        this._offlineOverflow = true;
-        const err = new IpcError('ERR_IPC_BACKPRESSURE',
-          `${this._offlineBytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
-        process.nextTick(() => this.publish('error', err));
-      }
-      return false;
+    const offline = this._offline;
+    if (offline.keep(frame, this.config.maxPendingBytes)) return !offline.full;
+    // Bounded like a connection's pending bytes: dropped, reported once per offline spell.
+    if (offline.firstOverflow()) {
+      const err = new IpcError('ERR_IPC_BACKPRESSURE',
+        `${offline.bytes + frame.length} bytes would wait for a connection, more than maxPendingBytes (${this.config.maxPendingBytes}); the message was dropped`);
+      process.nextTick(() => this.publish('error', err));
     }
-    this._offline.push(detachFrame(frame));
-    this._offlineBytes += frame.length;
-    return this._offlineBytes < OFFLINE_HIGH_WATER_MARK;
+    return false;
   }
 
   /**
@@ -313,10 +289,8 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     if (conn !== this._connection) return;
     this._open = true;
     this._retriesLeft = retryBudget(this.config);
-    this._offlineOverflow = false;
-    const offline = this._offline;
-    const offlineWasFull = this._offlineBytes >= OFFLINE_HIGH_WATER_MARK;
-    this._dropOffline();
+    const offlineWasFull = this._offline.full;
+    const offline = this._offline.take();
     let writable = true;
     for (const frame of offline) writable = conn.write(frame);
     // Sync mode keeps at most one frame offline: the one in flight, which goes out now. With
@@ -331,21 +305,11 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     if (offlineWasFull && writable) this.publish('drain');
   }
 
-  /** @internal StreamConnection hook: one received frame; decoded and published under its type. */
-  onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
+  /** @internal StreamConnection hook: one received message; published under its type. */
+  onConnectionMessage(conn: StreamConnection, type: string, data: unknown): void {
     // After disconnect() the socket only drains: node-ipc destroyed it, so nothing more arrived.
     if (conn !== this._connection || this.explicitlyDisconnected) return;
-    if (this.config.rawBuffer) {
-      this.dispatchMessage('data', frame, undefined, 1);
-      return;
-    }
-    const message = decodeMessage(frame);
-    if (message instanceof IpcError) {
-      this.publish('error', message);
-      return;
-    }
-    if (!this.config.silent) this.log('detected event', message.type, message.data);
-    this.dispatchMessage(message.type, message.data, undefined, 1);
+    this.deliver('detected event', type, data, undefined, 1);
   }
 
   /** @internal StreamConnection hook: a read burst ended; in `sync` mode the next queued message may go. */
@@ -372,29 +336,14 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this._open = false;
     if (!this.config.silent) this.log('connection closed', this.id, this.path, this.retriesRemaining, 'tries remaining');
     const budget = retryBudget(this.config);
-    if (this.explicitlyDisconnected || this._protocolFault || budget === 0 || this._retriesLeft < 1) {
+    // node-ipc 14 does not reconnect after a protocol fault (a frame it refused).
+    const refused = this.profile !== null && conn.failedOnProtocol;
+    if (this.explicitlyDisconnected || refused || budget === 0 || this._retriesLeft < 1) {
       this._finish(true);
       return;
     }
     this._retryTimer = setTimeout(retryTimerFired, this.config.retry, this);
     this.publish('disconnect');
-  }
-
-  /** @internal True while `conn` is this client's connection and it was not disconnected (profile frame handlers). */
-  isCurrentConnection(conn: StreamConnection): boolean {
-    return conn === this._connection && !this.explicitlyDisconnected;
-  }
-
-  /** @internal Publishes a received message under its type (profile frame handlers). */
-  deliverMessage(type: string, data: unknown): void {
-    this.dispatchMessage(type, data, undefined, 1);
-  }
-
-  /** @internal A profile's protocol fault: the connection closes with `err`, and no reconnect follows (node-ipc 14). */
-  protocolFault(conn: StreamConnection, err: IpcError): void {
-    if (conn !== this._connection) return;
-    this._protocolFault = true;
-    conn.fail(err);
   }
 
   /** @internal The retry timer fired. */
@@ -420,7 +369,7 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this._clearRetry();
     const unsent = this._offline.length + this.queue.length;
     this.queue.clear();
-    this._dropOffline();
+    this._offline.clear();
     // Never a silent drop: what emit accepted but no socket took is reported once.
     if (unsent > 0) {
       this.publish('error', new IpcError('ERR_IPC_UNSENT',
@@ -430,9 +379,45 @@ export class Client<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this.publish('destroy');
   }
 
-  private _dropOffline(): void {
-    this._offline = [];
-    this._offlineBytes = 0;
+  /** @internal Called by the IPC instance that registers this client, so `close()` can act as `ipc.disconnect(id)`. */
+  registerWith(registry: ClientRegistry): void {
+    this._registry = registry;
+  }
+
+  /** The promise API, made on first use; it sees this client only through the seam below. */
+  private _asyncApi(): ClientAsync {
+    if (this._async === null) this._async = new ClientAsync(this._seam());
+    return this._async;
+  }
+
+  private _seam(): ClientSeam {
+    const registered = (): ClientRegistry | null => {
+      const registry = this._registry;
+      return registry !== null && registry.of[this.id] === this ? registry : null;
+    };
+    return {
+      id: this.id,
+      events: this,
+      isConnected: () => this.connected,
+      isFinished: () => this._destroyed || this.explicitlyDisconnected,
+      isDestroyed: () => this._destroyed,
+      isRaw: () => this.protocol.raw,
+      send: (type, data) => this.emit(type as EventName<E>, ...([data] as PayloadArgs<E[EventName<E>]>)),
+      disconnect: () => {
+        const registry = registered();
+        if (registry !== null) {
+          registry.disconnect(this.id);
+        } else if (!this.explicitlyDisconnected) {
+          // Not (or no longer) in an `ipc.of`: the same steps as ipc.disconnect.
+          this.off('*', '*');
+          this.disconnectNow();
+        }
+      },
+      unregister: () => {
+        const registry = registered();
+        if (registry !== null) delete registry.of[this.id];
+      },
+    };
   }
 
   private _clearRetry(): void {

@@ -4,8 +4,8 @@
  */
 import { hostname } from 'node:os';
 import type { LookupFunction } from 'node:net';
+import type { ConnectionOptions, TlsOptions } from 'node:tls';
 import type { Parser, ParserClass } from './codec/parsers/parser';
-import type { TlsConfig } from './transport/tls';
 
 /**
  * Options a client connection is made through (`config.interface`; README spelling
@@ -22,6 +22,18 @@ export interface InterfaceConfig {
   hints?: number | false | undefined;
   /** A custom lookup function. Default `false` (`dns.lookup`). */
   lookup?: LookupFunction | false | undefined;
+}
+
+/** `config.tls`: any node `tls` option, plus node-ipc's file-path keys. */
+export interface TlsConfig extends TlsOptions, Omit<ConnectionOptions, keyof TlsOptions> {
+  /** Path of the PEM private key file (node-ipc's name). */
+  private?: string;
+  /** Path of the PEM certificate file (node-ipc's name). */
+  public?: string;
+  /** Path, or paths, of trusted CA certificates: becomes `ca`. */
+  trustedConnections?: string | string[];
+  /** Path of a Diffie-Hellman parameters file (a Buffer or PEM text is used as is). */
+  dhparam?: string | Buffer;
 }
 
 /** The configuration of one IPC instance. Clients and servers read it when they act. */

@@ -2,7 +2,6 @@
  * The IPC instance: holds `config`, the clients in `of` and the `server`, and delegates to
  * {@link Client} and {@link Server}. The package's default export is one of these.
  */
-import { registerClient } from './async/client-async';
 import { disposeIpc } from './async/dispose';
 import type { AnyRequests, RequestMap } from './async/request-map';
 import { Client } from './client';
@@ -199,7 +198,7 @@ export class IPC<E extends EventMap = AnyEvents, R extends RequestMap = AnyReque
     }
     const client = new Client<E, R>(this.config, this.log, id, target);
     this.of[id] = client;
-    registerClient(client as Client, this);
+    client.registerWith(this);
     client.connect();
     callback?.(this);
   }

@@ -12,12 +12,9 @@ import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { EventPolicy } from './codec/event-policy';
-import { decodeMessage, type Message } from './codec/message';
-import { decodeGuarded, encodeEnvelope } from './codec/parsers/envelope';
 import { instantiateParser, type Parser, type ParserConfig } from './codec/parsers/parser';
 import { DEFAULT_MAX_MESSAGE_SIZE, type IpcConfig } from './config';
 import { IpcError, invalidArgument } from './errors';
-import type { ConnectionOptions } from './transport/stream-connection';
 import { resolveTlsOptions, resolveTlsServerOptions, type ResolvedTlsOptions, type TlsConfig } from './transport/tls';
 import type { TlsOptions } from 'node:tls';
 
@@ -69,7 +66,6 @@ export class Profile {
   readonly secureSocketRoot: boolean;
   /** Raw and custom: the encoding of incoming text and of string raw writes. */
   readonly encoding: BufferEncoding;
-  private readonly _delimiterBytes: number;
 
   constructor(config: IpcConfig) {
     // node-ipc 14: rawBuffer wins; an unset or falsy parser means fast.
@@ -88,7 +84,6 @@ export class Profile {
       throw new TypeError('ipc.config.delimiter must be a non-empty string');
     }
     this.delimiterBuffer = Buffer.from(typeof this.delimiter === 'string' ? this.delimiter : '', 'utf8');
-    this._delimiterBytes = this.delimiterBuffer.length;
     const guarded = this.name === 'guarded' || this.name === 'assured';
     if (guarded) {
       this.maxMessageSize = limit('maxMessageSize', config.maxMessageSize === DEFAULT_MAX_MESSAGE_SIZE ? GUARDED_DEFAULTS.maxMessageSize : config.maxMessageSize);
@@ -112,47 +107,6 @@ export class Profile {
   /** Raw mode: no framing (the built-in raw profile, or a custom parser that says `raw`). */
   get raw(): boolean {
     return this.name === 'raw' || this.parser?.raw === true;
-  }
-
-  /**
-   * The frame of one message. Throws for a programmer's mistake: a non-string `type`
-   * (TypeError), a name the policy refuses or a frame over `maxMessageSize` (IpcError with
-   * node-ipc 14's code), or what `JSON.stringify` / a custom `encode` throws.
-   */
-  encode(type: unknown, data: unknown): string | Uint8Array {
-    const parser = this.parser;
-    if (parser !== null) return parser.encode(type as string, data);
-    const policy = this.policy;
-    if (policy === null) {
-      if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
-      return encodeEnvelope(type, data, this.delimiter);
-    }
-    const refused = policy.check(type);
-    if (refused !== null) throw refused;
-    const frame = encodeEnvelope(type as string, data, this.delimiter);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: short frames skip the byte count.
-    if (frame.length * 3 > this.maxMessageSize && Buffer.byteLength(frame) - this._delimiterBytes > this.maxMessageSize) {
-      throw new IpcError('ERR_IPC_FRAME_TOO_LARGE', `The message exceeds maxMessageSize (${this.maxMessageSize} bytes); it was not sent`);
-    }
-    return frame;
-  }
-
-  /** One received frame (delimiter stripped) as a message, or the protocol error it is. */
-  decode(frame: Buffer): Message | IpcError {
-    const policy = this.policy;
-    return policy === null ? decodeMessage(frame) : decodeGuarded(frame, policy);
-  }
-
-  /** The framing and limits of one stream connection. */
-  connectionOptions(closeTimeout: number, readyEvent: ConnectionOptions['readyEvent']): ConnectionOptions {
-    return {
-      delimiter: this.raw || this.parser !== null ? null : this.delimiterBuffer,
-      maxMessageSize: this.maxMessageSize,
-      maxPendingBytes: this.maxPendingBytes,
-      messageTimeout: this.parser !== null ? 0 : this.messageTimeout,
-      closeTimeout,
-      readyEvent,
-    };
   }
 
   /**

@@ -8,26 +8,22 @@
  * read `socket.id`, `socket.remoteAddress`, ...). UDP hands them the peer's
  * `{address, port}`, which `emit` takes back to reply.
  */
-import type { RemoteInfo } from 'node:dgram';
 import type { Server as NetServer, Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { forEachFrame } from './codec/frame-decoder';
-import { decodeMessage, encodeMessage } from './codec/message';
-import { copyBytes, detachFrame, ignoreRawExtras, toRawBytes } from './codec/raw';
+import type { TlsOptions, TLSSocket } from 'node:tls';
+import { copyBytes, detachFrame } from './codec/raw';
 import { toSocketPath, type IpcConfig } from './config';
 import type { HandleOptions, MessagesOptions, ReadyOptions, RequestOptions } from './async/options';
 import type { AnyRequests, ReplyData, RequestArgs, RequestMap, RequestName, ServerRequestHandler, UntypedArgs } from './async/request-map';
-import { serverClose, serverHandle, serverMessages, serverReady, serverRequest } from './async/server-async';
-import { IpcError, assertMessageType, invalidArgument } from './errors';
+import type { ServerSeam } from './async/seam';
+import { ServerAsync } from './async/server-async';
+import { Endpoint } from './endpoint';
+import { IpcError, invalidArgument } from './errors';
 import type { AnyEvents, EmitTarget, EventMap, EventName, MessageSource, PayloadArgs, RawArgs, ServerListeners, ServerSocket } from './event-map';
-import { EventHub } from './events';
 import type { LogFunction } from './log';
-import { resolveProfile, type Profile } from './profile';
-import { useServerProfile } from './profile-endpoints';
 import { clearStaleSocket, createStreamServer } from './transport/net';
 import { StreamConnection, type ConnectionOptions, type ConnectionOwner } from './transport/stream-connection';
+import { attachListener, onConnection, type ListenerOwner } from './transport/stream-listener';
 import { createTlsServer, resolveTlsServerOptions } from './transport/tls';
-import type { TlsOptions } from 'node:tls';
 import { UdpEndpoint, type DatagramOwner, type UdpPeer } from './transport/udp';
 
 export type { EmitTarget, MessageSource, ServerSocket };
@@ -39,9 +35,7 @@ type State = (typeof State)[keyof typeof State];
  * The server, `ipc.server`. `E` is the optional event map (see README "Typed events"); the
  * default `AnyEvents` keeps every name and payload `any`, as `@types/node-ipc` did.
  */
-export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends EventHub<ServerListeners<E>> implements ConnectionOwner, DatagramOwner {
-  /** The config of the IPC instance that made this server (shared, read live). */
-  config: IpcConfig;
+export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRequests> extends Endpoint<ServerListeners<E>> implements ConnectionOwner, DatagramOwner, ListenerOwner {
   /** Unix socket path, or the host for TCP/TLS/UDP (node-ipc kept the host here). */
   path: string;
   /** Port for TCP/TLS/UDP (the bound port once started, when 0 was asked), `false` for a Unix socket. */
@@ -50,29 +44,20 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   udp4 = false;
   /** True for a udp6 server. */
   udp6 = false;
-  /** The IPC instance's log function. */
-  log: LogFunction;
   /** The underlying `net.Server`, `tls.Server` or dgram socket once started, else `false`. */
   server: NetServer | UdpEndpoint['socket'] | false = false;
   /** Connected client sockets (stream transports) or known peers (UDP). */
   sockets: MessageSource[] = [];
-  /** @internal node-ipc 14 profile (config had node-ipc 14 keys when this server was made), or null. */
-  readonly profile: Profile | null;
 
   private _state: State = State.idle;
   private _udp: UdpEndpoint | null = null;
-  private _peers = new Map<string, UdpPeer>();
-  private _delimiter = Buffer.from('\f');
+  /** The promise API's state, made on first use. */
+  private _async: ServerAsync | null = null;
 
   constructor(path: string, config: IpcConfig, log: LogFunction, port?: number | false) {
-    super();
+    super(config, log);
     this.path = path;
-    this.config = config;
-    this.log = log;
     this.port = port === undefined ? false : port;
-    // node-ipc 14 keys: the profile is chosen now, once (a bad `parser` throws from serve()).
-    this.profile = resolveProfile(config);
-    if (this.profile !== null) useServerProfile(this, this.profile);
   }
 
   /** True while listening (after `start`, before `stop`). */
@@ -85,6 +70,11 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     return this._state === State.stopped;
   }
 
+  /** Requests sent to `socket` by `request()` still waiting for their reply (diagnostics). */
+  pendingRequests(socket: object): number {
+    return this._async === null ? 0 : this._async.pendingRequests(socket);
+  }
+
   /** The node-ipc hook that publishes `start`. */
   onStart(socket?: unknown): void {
     this.publish('start', socket);
@@ -95,7 +85,6 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     if (this._state === State.starting || this._state === State.listening) return;
     this._state = State.starting;
     const config = this.config;
-    this._delimiter = Buffer.from(config.delimiter, 'utf8');
     if (!this.path && this.port === false) {
       this._startFailed(new IpcError('ERR_IPC_NO_ADDRESS', 'The server has no socket path or port to listen on'));
       return;
@@ -116,15 +105,13 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     }
     let server: NetServer;
     try {
-      server = config.tls ? createTlsServer(tlsOptions ?? resolveTlsServerOptions(config.tls), serverOnSocket) : createStreamServer(serverOnSocket);
+      server = config.tls ? createTlsServer(tlsOptions ?? resolveTlsServerOptions(config.tls), onConnection) : createStreamServer(onConnection);
     } catch (err) {
       this._startFailed(err as Error);
       return;
     }
-    owners.set(server, this);
+    attachListener(server, this);
     server.maxConnections = config.maxConnections;
-    server.on('error', serverOnError);
-    server.on('tlsClientError', serverOnTlsClientError);
     this.server = server;
     if (this.port !== false) {
       if (!config.silent) this.log('starting server on', this.path, ':', this.port, config.tls ? '(TLS)' : '(TCP)');
@@ -164,7 +151,6 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this._state = State.stopped;
     if (this._udp !== null) {
       this._udp.close();
-      this._peers.clear();
       this.sockets = [];
       return;
     }
@@ -190,9 +176,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
   emit(socket: EmitTarget, type?: unknown, data?: unknown, more?: unknown): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
-    const frame = this.config.rawBuffer ? this._encodeRaw(type, data, more) : this._encode(type, data);
-    if (!this.config.silent) this.log('dispatching event to socket :', type, data);
-    return this.sendFrame(socket, frame);
+    return this._sendFrame(socket, this.encodeCall('dispatching event to socket :', type, data, more));
   }
 
   /**
@@ -201,7 +185,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * the server: call `start()`.
    */
   ready(options?: ReadyOptions): Promise<void> {
-    return serverReady(this, options);
+    return this._asyncApi().ready(options);
   }
 
   /**
@@ -213,7 +197,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   /** Untyped servers: any type, any payload. */
   request(socket: ServerSocket, ...args: UntypedArgs<R, [type: string, data?: unknown, options?: RequestOptions]>): Promise<unknown>;
   request(socket: ServerSocket, type: string, data?: unknown, options?: RequestOptions): Promise<unknown> {
-    return serverRequest(this, socket, type, data, options);
+    return this._asyncApi().request(socket, type, data, options);
   }
 
   /**
@@ -226,7 +210,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped handlers get whatever the peer sent
   handle(...args: UntypedArgs<R, [type: string, handler: (data: any, socket: ServerSocket) => unknown, options?: HandleOptions]>): () => void;
   handle(type: string, handler?: unknown, options?: HandleOptions): () => void {
-    return serverHandle(this, type, handler, options);
+    return this._asyncApi().handle(type, handler, options);
   }
 
   /**
@@ -238,7 +222,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped iterators yield whatever the peer sent
   messages(...args: UntypedArgs<E, [type: string, options?: MessagesOptions]>): AsyncIterableIterator<[any, MessageSource]>;
   messages(type: string, options?: MessagesOptions): AsyncIterableIterator<[unknown, unknown]> {
-    return serverMessages(this, type, options);
+    return this._asyncApi().messages(type, options);
   }
 
   /**
@@ -247,7 +231,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * read everything within `config.closeTimeout`.
    */
   close(): Promise<void> {
-    return serverClose(this);
+    return this._asyncApi().close();
   }
 
   /** SENDS to every connected client (UDP: every peer that has sent to this server). */
@@ -256,14 +240,11 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // @ts-expect-error TS2394: named parameters, not a rest one (see emit).
   broadcast(...raw: RawArgs<E>): boolean;
   broadcast(type?: unknown, data?: unknown, more?: unknown): boolean {
-    const frame = this.config.rawBuffer ? this._encodeRaw(type, data, more) : this._encode(type, data);
-    if (!this.config.silent) this.log('broadcasting event to all known sockets :', type, data);
-    return this._broadcastFrame(frame);
+    return this._broadcastFrame(this.encodeCall('broadcasting event to all known sockets :', type, data, more));
   }
 
-  /** @internal Sends one encoded frame to `socket`: what `emit` (and a profile's `emit`) does after encoding. */
-  sendFrame(socket: EmitTarget, frame: string | Uint8Array): boolean {
-    if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
+  /** Sends one encoded frame to `socket`. */
+  private _sendFrame(socket: EmitTarget, frame: string | Uint8Array): boolean {
     if (this._udp !== null) {
       const peer = socket as UdpPeer;
       if (!peer.address || !peer.port) return this._broadcastFrame(frame);
@@ -278,25 +259,9 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     throw invalidArgument('socket', 'a socket or {address, port}', socket);
   }
 
-  /** @internal Sends one encoded frame to every client (profile `broadcast`). */
-  sendToAll(frame: string | Uint8Array): boolean {
-    return this._broadcastFrame(frame);
-  }
-
-  /** @internal Publishes a received message as `(data, socket)` (profile frame handlers). */
-  deliverMessage(type: string, data: unknown, from: MessageSource): void {
-    this.dispatchMessage(type, data, from, 2);
-  }
-
-  /** @internal The peer record of a UDP sender (profile datagram handler). */
-  peerOf(from: RemoteInfo): UdpPeer {
-    return this._peer(from);
-  }
-
   private _broadcastFrame(frame: string | Uint8Array): boolean {
     if (this._udp !== null) {
-      const bytes = toBytes(frame);
-      for (const peer of this._peers.values()) this._udp.send(bytes, peer.port, peer.address);
+      this._udp.broadcast(toBytes(frame));
       return true;
     }
     let ok = true;
@@ -306,17 +271,6 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
       if (conn !== undefined && !conn.write(frame)) ok = false;
     }
     return ok;
-  }
-
-  private _encode(type: unknown, data: unknown): string {
-    assertMessageType(type);
-    return encodeMessage(type, data, this.config.delimiter);
-  }
-
-  /** Raw mode: the bytes of the first value; the values after it are ignored, as in node-ipc. */
-  private _encodeRaw(value: unknown, second: unknown, third: unknown): Uint8Array {
-    ignoreRawExtras(second, third);
-    return toRawBytes(value, this.config.encoding);
   }
 
   private _listening(): void {
@@ -334,7 +288,7 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   }
 
   private _startUdp(type: 'udp4' | 'udp6'): void {
-    const udp = new UdpEndpoint(type, this);
+    const udp = new UdpEndpoint(type, this, this.protocol, this.config.maxConnections);
     this._udp = udp;
     this.server = udp.socket;
     const host = type === 'udp4' && this.path === '::1' ? '127.0.0.1' : this.path;
@@ -355,14 +309,12 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
    * read `rawBuffer` per chunk, and real code switches it on in the `serve` callback (after start).
    */
   private _connectionOptions(): ConnectionOptions {
-    const config = this.config;
-    if (this.profile !== null) return this.profile.connectionOptions(config.closeTimeout, null);
+    const limits = this.protocol.streamLimits();
     return {
-      delimiter: config.rawBuffer ? null : this._delimiter,
-      maxMessageSize: config.maxMessageSize,
-      maxPendingBytes: config.maxPendingBytes,
-      messageTimeout: config.messageTimeout,
-      closeTimeout: config.closeTimeout,
+      readers: this.protocol,
+      maxPendingBytes: limits.maxPendingBytes,
+      messageTimeout: limits.messageTimeout,
+      closeTimeout: this.config.closeTimeout,
       readyEvent: null,
     };
   }
@@ -384,9 +336,9 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     // Accepted sockets are open from the start.
   }
 
-  /** @internal StreamConnection hook: one received frame; published under its type as `(data, socket)`. */
-  onConnectionFrame(conn: StreamConnection, frame: Buffer): void {
-    this._deliver(frame, conn.socket);
+  /** @internal StreamConnection hook: one received message; published under its type as `(data, socket)`. */
+  onConnectionMessage(conn: StreamConnection, type: string, data: unknown): void {
+    this._received(type, data, conn.socket);
   }
 
   /** @internal StreamConnection hook: unused on servers (only clients pace reads, in `sync` mode). */
@@ -417,25 +369,19 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     if (this.profile !== null) this.publish('close', socket);
   }
 
-  /** @internal UdpEndpoint hook: one datagram; its frames are published as `(data, {address, port})`. */
-  onDatagram(bytes: Buffer, from: RemoteInfo): void {
-    const peer = this._peer(from);
-    const max = this.config.maxMessageSize;
-    if (this.config.rawBuffer) {
-      if (bytes.length > max) this._datagramTooLarge(bytes.length, peer);
-      else this.dispatchMessage('data', bytes, peer, 2);
-      return;
-    }
-    // No connection to close on UDP: a frame past the limit is dropped and reported.
-    forEachFrame(bytes, this._delimiter, (frame) => {
-      if (frame.length > max) this._datagramTooLarge(frame.length, peer);
-      else this._deliver(frame, peer);
-    });
+  /** @internal UdpEndpoint hook: one message of a peer, published as `(data, {address, port})`. */
+  onPeerMessage(peer: UdpPeer, type: string, data: unknown): void {
+    this._received(type, data, peer);
   }
 
-  private _datagramTooLarge(bytes: number, peer: UdpPeer): void {
-    this.publish('error', new IpcError('ERR_IPC_FRAME_TOO_LARGE',
-      `Incoming frame of ${bytes} bytes exceeds maxMessageSize (${this.config.maxMessageSize} bytes); it was dropped`), peer);
+  /** @internal UdpEndpoint hook: a peer's datagram was refused; published as `error` with the peer. */
+  onPeerError(peer: UdpPeer, err: IpcError): void {
+    this.publish('error', err, peer);
+  }
+
+  /** @internal UdpEndpoint hook: the known peers are the server's `sockets`. */
+  onPeersChanged(peers: UdpPeer[]): void {
+    this.sockets = peers;
   }
 
   /** @internal UdpEndpoint hook: a dgram fault; published as `error`. */
@@ -452,70 +398,38 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
     this.publish('error', err);
   }
 
-  /** The stable peer record of a UDP sender, at most `maxConnections` remembered (oldest dropped). */
-  private _peer(from: RemoteInfo): UdpPeer {
-    const key = `${from.address}|${from.port}`;
-    let peer = this._peers.get(key);
-    if (peer === undefined) {
-      peer = { address: from.address, port: from.port, family: from.family };
-      this._peers.set(key, peer);
-      if (this._peers.size > Math.max(1, this.config.maxConnections)) {
-        const oldest = this._peers.keys().next().value as string;
-        this._peers.delete(oldest);
-      }
-      this.sockets = [...this._peers.values()];
-    }
-    return peer;
+  /** @internal ListenerOwner: a TLS client failed before it was accepted. */
+  clientRefused(err: Error, socket: TLSSocket | undefined): void {
+    this.publish('error', err, socket);
   }
 
-  private _deliver(frame: Buffer, from: ServerSocket | UdpPeer): void {
-    if (this.config.rawBuffer) {
-      this.dispatchMessage('data', frame, from, 2);
-      return;
-    }
-    const message = decodeMessage(frame);
-    if (message instanceof IpcError) {
-      this.publish('error', message, from);
-      return;
-    }
-    const data = message.data as { id?: unknown } | null;
-    // node-ipc copies `data.id` to the socket; `socket.disconnected` reports it.
-    if (data && typeof data === 'object' && data.id) from.id = data.id;
-    if (!this.config.silent) this.log('received event of :', message.type, message.data);
-    this.dispatchMessage(message.type, message.data, from, 2);
+  /** A message from the wire: node-ipc 9/10 (and 14 with `identifyPeer`) name the socket after `data.id`. */
+  private _received(type: string, data: unknown, from: ServerSocket | UdpPeer): void {
+    if (this.protocol.identifiesPeer && data && typeof data === 'object' && (data as { id?: unknown }).id) from.id = (data as { id?: unknown }).id;
+    this.deliver('received event of :', type, data, from, 2);
+  }
+
+  /** The promise API, made on first use; it sees this server only through the seam below. */
+  private _asyncApi(): ServerAsync {
+    if (this._async === null) this._async = new ServerAsync(this._seam());
+    return this._async;
+  }
+
+  private _seam(): ServerSeam {
+    return {
+      events: this,
+      isListening: () => this.listening,
+      isStopped: () => this.stopped,
+      isUdp: () => this.udp4 || this.udp6,
+      isRaw: () => this.protocol.raw,
+      isClient: (socket) => this.sockets.includes(socket as ServerSocket),
+      clientCount: () => this.sockets.length,
+      handle: () => this.server,
+      send: (socket, type, data) => this.emit(socket, type as EventName<E>, ...([data] as PayloadArgs<E[EventName<E>]>)),
+      stop: () => this.stop(),
+    };
   }
 }
-
-/** The server of each listener, for the module-level listener functions. */
-const owners = new WeakMap<object, Server>();
-
-function serverOnSocket(this: NetServer, socket: Socket): void {
-  const server = owners.get(this);
-  if (server === undefined) socket.destroy();
-  else server.accept(socket);
-}
-
-function serverOnError(this: NetServer, err: Error): void {
-  owners.get(this)?.listenerFailed(err);
-}
-
-/**
- * A TLS client failed before it was accepted. Node destroys a client whose certificate fails
- * verification without saying why (the error is a bare ECONNRESET "socket hang up"); the
- * reason is on the socket, so it becomes the published error's code.
- */
-function serverOnTlsClientError(this: NetServer, err: Error, socket?: TLSSocket): void {
-  const server = owners.get(this);
-  if (server === undefined) return;
-  const reason: unknown = socket?.authorizationError;
-  if (typeof reason === 'string' && reason.length > 0) {
-    const refused = Object.assign(new Error(`TLS client refused: its certificate failed verification (${reason})`, { cause: err }), { code: reason });
-    server.publish('error', refused, socket);
-    return;
-  }
-  server.publish('error', err, socket);
-}
-
 
 /** A datagram's bytes: dgram may keep them past the call (queued until bound, or behind earlier sends), so bytes are copied. */
 function toBytes(frame: string | Uint8Array): Buffer {

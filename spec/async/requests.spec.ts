@@ -4,9 +4,7 @@
  * (no map entries or timers left), and the argument checks that throw at once.
  */
 import type { Socket } from 'node:net';
-import { pendingRequests } from '../../src/async/client-async';
 import { AbortError } from '../../src/async/options';
-import { pendingServerRequests } from '../../src/async/server-async';
 import type { Client } from '../../src/client';
 import { IpcError } from '../../src/errors';
 import type { IPCModule } from '../../src/ipc';
@@ -103,14 +101,14 @@ for (const transport of HARD_TRANSPORTS) {
       server.handle('inc', (n: number) => n + 1);
       client.handle('dec', (n: number) => n - 1);
       const ups = Array.from({ length: 10000 }, (_, n) => client.request('inc', n, { timeout: 30000 }));
-      expect(pendingRequests(client)).toBe(10000);
+      expect(client.pendingRequests).toBe(10000);
       const downs = Array.from({ length: 10000 }, (_, n) => server.request(socket, 'dec', n, { timeout: 30000 }));
       const [up, down] = await Promise.all([Promise.all(ups), Promise.all(downs)]);
       expect(up[9999]).toBe(10000);
       expect(down[0]).toBe(-1);
       expect(up.every((v, n) => v === n + 1)).toBeTrue();
-      expect(pendingRequests(client)).toBe(0);
-      expect(pendingServerRequests(server, socket)).toBe(0);
+      expect(client.pendingRequests).toBe(0);
+      expect(server.pendingRequests(socket)).toBe(0);
       expect(timers.live()).toBe(0);
     });
 
@@ -185,7 +183,7 @@ for (const transport of HARD_TRANSPORTS) {
       const lateReply = nextEvent(client, 'ipc.reply');
       release();
       await lateReply;
-      expect(pendingRequests(client)).toBe(0);
+      expect(client.pendingRequests).toBe(0);
       expect(timers.live()).toBe(0);
       server.handle('fast', () => 'ok');
       expect(await client.request('fast', undefined, { timeout: 2000 })).toBe('ok');
@@ -207,7 +205,7 @@ for (const transport of HARD_TRANSPORTS) {
       const err = await rejection(waiting);
       expect(err).toBeInstanceOf(AbortError);
       expect(err.cause).toBe('stop');
-      expect(pendingRequests(client)).toBe(0);
+      expect(client.pendingRequests).toBe(0);
     });
 
     it('ERR_IPC_DISCONNECTED when the connection drops; never re-sent after a reconnect', async () => {
@@ -243,7 +241,7 @@ for (const transport of HARD_TRANSPORTS) {
       await nextEvent(client, 'hang');
       clientIpc.disconnect('world');
       expectCode(await rejection(waiting), 'ERR_IPC_DISCONNECTED', '"hang"');
-      expect(pendingServerRequests(server, socket)).toBe(0);
+      expect(server.pendingRequests(socket)).toBe(0);
     });
 
     it('ERR_IPC_NOT_CONNECTED when not connected (nothing is queued)', async () => {

@@ -12,6 +12,7 @@ import { decodeMessage, type Message } from '../../src/codec/message';
 import { decodeGuarded, encodeEnvelope } from '../../src/codec/parsers/envelope';
 import { IpcError } from '../../src/errors';
 import { Profile } from '../../src/profile';
+import { EnvelopeProtocol } from '../../src/protocol/envelope';
 import { defaultConfig } from '../../src/config';
 import { cutAt } from '../helpers/hardening';
 
@@ -99,12 +100,12 @@ describe('guarded decoder properties', () => {
   });
 
   it('what the guarded encoder sends, the guarded decoder gives back (payloads untouched, null and "" included)', () => {
-    const profile = new Profile(Object.assign(defaultConfig(), { parser: 'guarded' as const }));
+    const protocol = new EnvelopeProtocol(new Profile(Object.assign(defaultConfig(), { parser: 'guarded' as const })));
     fc.assert(fc.property(
       fc.string({ minLength: 1, maxLength: 40 }).filter((name) => guardedPolicy.check(name) === null),
       fc.jsonValue(),
       (type, data) => {
-        const frame = profile.encode(type, data) as string;
+        const frame = protocol.encode(type, data);
         expect(frame.endsWith('\f')).toBe(true);
         const back = decodeGuarded(Buffer.from(frame.slice(0, -1)), guardedPolicy) as Message;
         expect(back.type).toBe(type);

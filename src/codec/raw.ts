@@ -2,6 +2,7 @@
  * Raw mode (`rawBuffer: true`): no JSON and no framing; what is emitted is written as bytes.
  */
 import { invalidArgument, warnOnce } from '../errors';
+import { datagramTooLarge, type DatagramReader, type MessageSink, type StreamReader } from './reader';
 
 /**
  * The bytes of one raw-mode value: a string in `encoding`, a Buffer, typed array, ArrayBuffer
@@ -48,4 +49,41 @@ export function copyBytes(bytes: Uint8Array): Buffer {
   const copy = Buffer.allocUnsafe(bytes.length);
   copy.set(bytes);
   return copy;
+}
+
+/** Raw mode's reader of a stream connection: every chunk is one `data` message, as it came. */
+export class RawStreamReader implements StreamReader {
+  private readonly _sink: MessageSink;
+
+  constructor(sink: MessageSink) {
+    this._sink = sink;
+  }
+
+  get pendingBytes(): number {
+    return 0;
+  }
+
+  push(chunk: Buffer): void {
+    this._sink.onMessage('data', chunk);
+  }
+
+  reset(): void {
+    // Nothing is held.
+  }
+}
+
+/** Raw mode's reader of a UDP peer: one datagram, one `data` message, up to `maxMessageSize`. */
+export class RawDatagramReader implements DatagramReader {
+  private readonly _maxMessageSize: number;
+  private readonly _sink: MessageSink;
+
+  constructor(maxMessageSize: number, sink: MessageSink) {
+    this._maxMessageSize = maxMessageSize;
+    this._sink = sink;
+  }
+
+  read(bytes: Buffer): void {
+    if (bytes.length > this._maxMessageSize) this._sink.onProtocolError(datagramTooLarge(bytes.length, this._maxMessageSize), false);
+    else this._sink.onMessage('data', bytes);
+  }
 }

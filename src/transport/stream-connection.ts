@@ -1,7 +1,8 @@
 /**
- * One stream socket (Unix socket, named pipe, TCP or TLS) wired to a frame decoder and a
- * batching writer. The only place where a socket meets the codec (ws `setSocket`); it never
- * sees JSON: frames go up to the owner as bytes, and text or bytes come down to be written.
+ * One stream socket (Unix socket, named pipe, TCP or TLS) wired to its protocol's reader and
+ * a batching writer. The only place where a socket meets the codec (ws `setSocket`); it only
+ * moves bytes: chunks go to the reader, which hands messages back, and text or bytes come
+ * down to be written.
  *
  * Writes: everything written in one tick goes out as ONE `socket.write` on `process.nextTick`
  * (one syscall for many frames; a lone message waits no longer than the current tick).
@@ -17,7 +18,7 @@
  * slot: no closures per connection, and every listener is removable by reference.
  */
 import type { Socket } from 'node:net';
-import { FrameDecoder, type FrameSink } from '../codec/frame-decoder';
+import type { MessageSink, ReaderFactory, StreamReader } from '../codec/reader';
 import { IpcError } from '../errors';
 import { WriteBatch } from './write-batch';
 
@@ -28,13 +29,13 @@ export const kConnection = Symbol('node-ipc-ts.connection');
 export interface ConnectionOwner {
   /** The socket is connected (for TLS: the handshake succeeded). Clients only. */
   onConnectionOpen(conn: StreamConnection): void;
-  /** One frame (delimiter stripped), or in raw mode one chunk of bytes. */
-  onConnectionFrame(conn: StreamConnection, frame: Buffer): void;
+  /** One message the reader found (raw mode: `('data', bytes)`). */
+  onConnectionMessage(conn: StreamConnection, type: string, data: unknown): void;
   /** A chunk was read and `frames` frames were delivered from it. */
   onConnectionReadEnd(conn: StreamConnection, frames: number): void;
   /** Unsent bytes fell below the high-water mark after a `write()` returned false. */
   onConnectionDrain(conn: StreamConnection): void;
-  /** A fault: a system error, or one of ours with a code. At most one per connection from us. */
+  /** A fault: a system error, or one of ours with a code. At most one fatal one per connection from us. */
   onConnectionError(conn: StreamConnection, err: Error): void;
   /** The socket is closed; nothing more comes from this connection. */
   onConnectionClose(conn: StreamConnection): void;
@@ -42,10 +43,8 @@ export interface ConnectionOwner {
 
 /** Per-connection limits and framing, read from the config when the connection is made. */
 export interface ConnectionOptions {
-  /** Frame delimiter, or null for raw mode (bytes are passed up as they arrive). */
-  delimiter: Buffer | null;
-  /** Largest incoming frame in bytes. */
-  maxMessageSize: number;
+  /** The protocol that makes this connection's reader. */
+  readers: ReaderFactory;
   /** Most unsent bytes before the connection is closed; Infinity for no limit. */
   maxPendingBytes: number;
   /** Milliseconds an incomplete frame may wait; 0 for no limit. */
@@ -62,10 +61,10 @@ type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
 const Phase = { open: 0, ending: 1, closed: 2 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
-export class StreamConnection implements FrameSink {
+export class StreamConnection implements MessageSink {
   readonly socket: Socket;
   readonly owner: ConnectionOwner;
-  private readonly _decoder: FrameDecoder | null;
+  private readonly _reader: StreamReader;
   private readonly _maxPendingBytes: number;
   private readonly _highWaterMark: number;
   private readonly _messageTimeout: number;
@@ -81,6 +80,8 @@ export class StreamConnection implements FrameSink {
   /** Bounds a graceful end(): the socket is destroyed when it fires. */
   private _closeTimer: NodeJS.Timeout | null = null;
   private _faulted = false;
+  /** The fault that closed this connection came from the protocol (a frame the peer sent). */
+  private _protocolFault = false;
   /** One field for the write path's check: anything but open refuses writes. */
   private _phase: Phase = Phase.open;
   /** The socket emitted 'close'. */
@@ -89,7 +90,7 @@ export class StreamConnection implements FrameSink {
   constructor(socket: Socket, owner: ConnectionOwner, options: ConnectionOptions) {
     this.socket = socket;
     this.owner = owner;
-    this._decoder = options.delimiter === null ? null : new FrameDecoder(options.delimiter, options.maxMessageSize, this);
+    this._reader = options.readers.streamReader(this);
     this._maxPendingBytes = options.maxPendingBytes;
     this._highWaterMark = socket.writableHighWaterMark;
     this._messageTimeout = options.messageTimeout;
@@ -109,6 +110,11 @@ export class StreamConnection implements FrameSink {
   /** The connection of a socket this module wired, if any. */
   static of(socket: unknown): StreamConnection | undefined {
     return (socket as SlottedSocket | null)?.[kConnection];
+  }
+
+  /** True when the fault that closed this connection was a frame the peer sent (node-ipc 14 does not reconnect then). */
+  get failedOnProtocol(): boolean {
+    return this._protocolFault;
   }
 
   /** True once the socket closed or was destroyed. */
@@ -219,30 +225,30 @@ export class StreamConnection implements FrameSink {
     this.destroy();
   }
 
-  /** @internal FrameSink */
-  onFrame(frame: Buffer): void {
+  /** @internal MessageSink */
+  onMessage(type: string, data: unknown): void {
     this._framesInChunk++;
-    this.owner.onConnectionFrame(this, frame);
+    this.owner.onConnectionMessage(this, type, data);
   }
 
-  /** @internal FrameSink */
-  onFrameError(err: IpcError): void {
-    this.fail(err);
+  /** @internal MessageSink */
+  onProtocolError(err: IpcError, fatal: boolean): void {
+    if (fatal) {
+      this._protocolFault = true;
+      this.fail(err);
+      return;
+    }
+    this._framesInChunk++;
+    this.owner.onConnectionError(this, err);
   }
 
   /** @internal socket 'data' */
   read(chunk: Buffer): void {
     if (this._faulted) return;
-    const decoder = this._decoder;
-    if (decoder === null) {
-      this.owner.onConnectionFrame(this, chunk);
-      this.owner.onConnectionReadEnd(this, 1);
-      return;
-    }
     this._framesInChunk = 0;
-    decoder.push(chunk);
+    this._reader.push(chunk);
     const frames = this._framesInChunk;
-    if (this._messageTimeout > 0 && !this._faulted) this._watchIncompleteFrame(decoder.pendingBytes > 0, frames > 0);
+    if (this._messageTimeout > 0 && !this._faulted) this._watchIncompleteFrame(this._reader.pendingBytes > 0, frames > 0);
     if (frames > 0 && !this._faulted) this.owner.onConnectionReadEnd(this, frames);
   }
 
@@ -253,7 +259,7 @@ export class StreamConnection implements FrameSink {
     this._phase = Phase.closed;
     this._clearFrameTimer();
     this._clearCloseTimer();
-    this._decoder?.reset();
+    this._reader.reset();
     this._batch.clear();
     this.owner.onConnectionClose(this);
   }

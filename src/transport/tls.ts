@@ -5,21 +5,12 @@
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { connect, createServer, type ConnectionOptions, type Server, type TlsOptions, type TLSSocket } from 'node:tls';
-import type { InterfaceConfig } from '../config';
+import type { InterfaceConfig, TlsConfig } from '../config';
 import { IpcError } from '../errors';
 import { tcpConnectOptions } from './net';
 
-/** `config.tls`: any node `tls` option, plus node-ipc's file-path keys. */
-export interface TlsConfig extends TlsOptions, Omit<ConnectionOptions, keyof TlsOptions> {
-  /** Path of the PEM private key file (node-ipc's name). */
-  private?: string;
-  /** Path of the PEM certificate file (node-ipc's name). */
-  public?: string;
-  /** Path, or paths, of trusted CA certificates: becomes `ca`. */
-  trustedConnections?: string | string[];
-  /** Path of a Diffie-Hellman parameters file (a Buffer or PEM text is used as is). */
-  dhparam?: string | Buffer;
-}
+/** `config.tls` (declared with the config; re-exported here, where it is read). */
+export type { TlsConfig };
 
 function readPem(path: string, key: string): Buffer {
   try {
