@@ -15,10 +15,18 @@
  *   500 chunks); `JSON.parse` per frame;
  * - dispatch: one Map lookup by `type`.
  *
- * Raw lanes (bytes, no text): chunks passed up as they arrive; the buffers of one tick joined
- * into one write (`Buffer.concat`).
+ * Raw lanes (bytes, no text): chunks passed up as they arrive. Writes follow `socket.write`'s
+ * contract (the caller hands its buffer over); buffers under 16 KiB are copied, when written,
+ * into a 64 KiB slab, and each tick writes its region of the slab as ONE `socket.write`: no
+ * array of the tick's buffers and no `Buffer.concat` at the end of it. Larger buffers are
+ * written as they are (several parts of one tick: cork, one writev).
  */
 const net = require('node:net');
+
+/** Slab for small raw writes: under glibc's mmap threshold (128 KiB), so a fresh one is a cheap malloc. */
+const SLAB_BYTES = 64 * 1024;
+/** Raw buffers this long or longer are written as they are instead of copied into the slab. */
+const OWN_BYTES = SLAB_BYTES / 4;
 
 /**
  * The reader of a text stream of `\f`-terminated frames: `push(chunk)` with the decoded chunks
@@ -83,30 +91,69 @@ function flushText(conn) {
   conn.socket.write(text);
 }
 
-/** A raw connection: chunks in as they arrive, the buffers of one tick out in one write. */
+/** A raw connection: chunks in as they arrive, the bytes of one tick out in one write. */
 class RawConnection {
   constructor(socket, onChunk) {
     this.socket = socket;
     this.scheduled = false;
-    this.buffers = [];
+    /** Finished parts of this tick, in order (the open slab region comes after them). */
+    this.parts = [];
+    this.slab = null;
+    /** This tick's region of the slab: [start, end). */
+    this.start = 0;
+    this.end = 0;
     socket.on('data', (chunk) => onChunk(chunk, this));
     socket.on('error', () => undefined);
   }
 
   write(bytes) {
-    this.buffers.push(bytes);
+    const length = bytes.length;
+    if (length >= OWN_BYTES) {
+      this.closeRegion();
+      this.parts.push(bytes);
+    } else {
+      if (this.slab === null || this.end + length > SLAB_BYTES) this.newSlab();
+      this.slab.set(bytes, this.end);
+      this.end += length;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       process.nextTick(flushRaw, this);
     }
   }
+
+  /** The open region becomes a part; later bytes start a fresh slab. */
+  newSlab() {
+    this.closeRegion();
+    this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    this.start = 0;
+    this.end = 0;
+  }
+
+  /** The slab's region becomes a part; the slab's rest serves later bytes (never written twice). */
+  closeRegion() {
+    if (this.end === this.start) return;
+    this.parts.push(this.slab.subarray(this.start, this.end));
+    this.start = this.end;
+  }
 }
 
 function flushRaw(conn) {
   conn.scheduled = false;
-  const buffers = conn.buffers;
-  conn.buffers = [];
-  conn.socket.write(buffers.length === 1 ? buffers[0] : Buffer.concat(buffers));
+  const region = conn.end - conn.start;
+  conn.closeRegion();
+  // No room for another tick like this one: the next starts a fresh slab, so that its bytes
+  // are one region (one plain write), not the tail of this slab plus the head of another.
+  if (conn.slab !== null && SLAB_BYTES - conn.end < region) conn.slab = null;
+  const parts = conn.parts;
+  conn.parts = [];
+  if (parts.length === 1) {
+    conn.socket.write(parts[0]);
+  } else if (parts.length > 1) {
+    conn.socket.cork();
+    for (let i = 0; i < parts.length; i++) conn.socket.write(parts[i]);
+    conn.socket.uncork();
+  }
 }
 
 function encode(type, data) {
