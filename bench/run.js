@@ -25,7 +25,7 @@ const { LANES } = require('./lanes');
 const childProcess = require('./subjects/child-process');
 const { summaryMarkdown, summarySvg } = require('./summary');
 
-const SUBJECTS = ['net-baseline', 'node-ipc-ts', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
+const SUBJECTS = ['net-baseline', 'net-buffer', 'node-ipc-ts', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
 const KNOWN = [...SUBJECTS, 'before']; // `before`: BENCH_BEFORE_DIST=<other dist/> for before/after figures
 
 function version(dir) {
@@ -36,7 +36,7 @@ function version(dir) {
   }
 }
 const LABELS = {
-  before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'node-ipc-ts': 'node-ipc-ts',
+  before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'net-buffer': 'net-baseline (Buffer reader, before 2026-12)', 'node-ipc-ts': 'node-ipc-ts',
   'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9',
   'node-ipc-14': `node-ipc ${version('node-ipc-14')} guarded`, ws: `ws ${version('ws')}`,
   'cp-json': 'child_process json', 'cp-advanced': 'child_process advanced',

@@ -70,7 +70,7 @@ function summaryMarkdown(results) {
 }
 
 const COLOURS = {
-  'node-ipc-ts': '#1f5fbf', before: '#8fb3e8', 'achrinza-10': '#e8750f', 'achrinza-9': '#f5b971',
+  'net-buffer': '#7f7f7f', 'node-ipc-ts': '#1f5fbf', before: '#8fb3e8', 'achrinza-10': '#e8750f', 'achrinza-9': '#f5b971',
   'node-ipc-14': '#2e9e3e', ws: '#8a4fc7', 'cp-json': '#8c5a3c', 'cp-advanced': '#d9559f',
 };
 const SPARE = ['#555555', '#17becf', '#bcbd22'];
@@ -95,7 +95,9 @@ function summarySvg(results) {
   const bar = 9;
   const gap = 2;
   const groupPad = 10;
-  const legendCols = 3;
+  // Three legend columns, fewer when a label would run into the next (about 6 px per character).
+  const legendColW = Math.max(228, 22 + Math.ceil(6 * Math.max(0, ...subjects.map((s) => String(labels[s] || s).length))));
+  const legendCols = Math.max(1, Math.min(3, Math.floor((W - 12) / legendColW)));
   const legendRows = Math.ceil(subjects.length / legendCols);
   const top = 58 + legendRows * 16 + 24; // title, subtitle, legend, axis labels
   const groupH = subjects.length * (bar + gap) - gap + groupPad * 2;
@@ -117,7 +119,7 @@ function summarySvg(results) {
   out.push(`<text x="12" y="22" font-size="15" font-weight="bold" fill="#111">Time per message relative to bare node:net (lower is better)</text>`);
   out.push(`<text x="12" y="40" font-size="10.5" fill="#444">${esc(`${results.size} run, median of ${results.samplesPerSubject} samples; ${machine(results)}`)}</text>`);
   subjects.forEach((s, i) => {
-    const lx = 12 + (i % legendCols) * 228;
+    const lx = 12 + (i % legendCols) * legendColW;
     const ly = 54 + Math.floor(i / legendCols) * 16;
     out.push(`<rect x="${lx}" y="${ly}" width="11" height="11" fill="${colour(s, i)}"/>`);
     out.push(`<text x="${lx + 16}" y="${ly + 9.5}" font-size="11" fill="#222">${esc(labels[s] || s)}</text>`);
