@@ -11,15 +11,15 @@
  *
  * Nothing accepted by `write()` is thrown away by a close the owner asks for: `end()` hands
  * the batch to the socket first, then half-closes (FIN) and waits for the peer to close its
- * side, at most `graceMs`. A `process.exit()` flushes every batch still waiting for its tick
- * from an `exit` hook (the kernel takes small writes at once, as node-ipc's write-through did).
- *
+ * side, at most `closeTimeout`; a `process.exit()` flushes what waits (flush-queue.ts).
  * Socket listeners are module-level functions that find their connection through a symbol
  * slot: no closures per connection, and every listener is removable by reference.
  */
 import type { Socket } from 'node:net';
 import type { MessageSink, ReaderFactory, StreamReader } from '../codec/reader';
 import { IpcError } from '../errors';
+import { scheduleFlush } from './flush-queue';
+import { FrameDeadline, type DeadlineOwner } from './frame-deadline';
 import { WriteBatch } from './write-batch';
 
 /** The slot on a socket that holds its {@link StreamConnection}. */
@@ -61,13 +61,14 @@ type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
 const Phase = { open: 0, ending: 1, closed: 2 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
-export class StreamConnection implements MessageSink {
+export class StreamConnection implements MessageSink, DeadlineOwner {
   readonly socket: Socket;
   readonly owner: ConnectionOwner;
   private readonly _reader: StreamReader;
   private readonly _maxPendingBytes: number;
   private readonly _highWaterMark: number;
-  private readonly _messageTimeout: number;
+  /** The slowloris guard (messageTimeout). */
+  private readonly _deadline: FrameDeadline;
   private readonly _closeTimeout: number;
   /** What this tick wrote, sent as one socket write on process.nextTick. */
   private readonly _batch = new WriteBatch();
@@ -76,12 +77,11 @@ export class StreamConnection implements MessageSink {
   private _flushScheduled = false;
   private _needDrain = false;
   private _framesInChunk = 0;
-  private _frameTimer: NodeJS.Timeout | null = null;
   /** Bounds a graceful end(): the socket is destroyed when it fires. */
   private _closeTimer: NodeJS.Timeout | null = null;
   private _faulted = false;
-  /** The fault that closed this connection came from the protocol (a frame the peer sent). */
-  private _protocolFault = false;
+  /** The fault that closed this connection was a frame the peer sent (node-ipc 14 does not reconnect then). */
+  failedOnProtocol = false;
   /** One field for the write path's check: anything but open refuses writes. */
   private _phase: Phase = Phase.open;
   /** The socket emitted 'close'. */
@@ -93,12 +93,8 @@ export class StreamConnection implements MessageSink {
     this._reader = options.readers.streamReader(this);
     this._maxPendingBytes = options.maxPendingBytes;
     this._highWaterMark = socket.writableHighWaterMark;
-    this._messageTimeout = options.messageTimeout;
+    this._deadline = new FrameDeadline(options.messageTimeout, this);
     this._closeTimeout = options.closeTimeout;
-    if (!exitHookInstalled) {
-      exitHookInstalled = true;
-      process.on('exit', flushDueBatches);
-    }
     (socket as SlottedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
     socket.on('error', socketOnError);
@@ -110,11 +106,6 @@ export class StreamConnection implements MessageSink {
   /** The connection of a socket this module wired, if any. */
   static of(socket: unknown): StreamConnection | undefined {
     return (socket as SlottedSocket | null)?.[kConnection];
-  }
-
-  /** True when the fault that closed this connection was a frame the peer sent (node-ipc 14 does not reconnect then). */
-  get failedOnProtocol(): boolean {
-    return this._protocolFault;
   }
 
   /** True once the socket closed or was destroyed. */
@@ -199,7 +190,7 @@ export class StreamConnection implements MessageSink {
   /** Closes now; unsent bytes are dropped. */
   destroy(): void {
     this._phase = Phase.closed;
-    this._clearFrameTimer();
+    this._deadline.clear();
     this._clearCloseTimer();
     this.socket.destroy();
   }
@@ -234,7 +225,7 @@ export class StreamConnection implements MessageSink {
   /** @internal MessageSink */
   onProtocolError(err: IpcError, fatal: boolean): void {
     if (fatal) {
-      this._protocolFault = true;
+      this.failedOnProtocol = true;
       this.fail(err);
       return;
     }
@@ -248,7 +239,7 @@ export class StreamConnection implements MessageSink {
     this._framesInChunk = 0;
     this._reader.push(chunk);
     const frames = this._framesInChunk;
-    if (this._messageTimeout > 0 && !this._faulted) this._watchIncompleteFrame(this._reader.pendingBytes > 0, frames > 0);
+    if (!this._faulted) this._deadline.watch(this._reader.pendingBytes > 0, frames > 0);
     if (frames > 0 && !this._faulted) this.owner.onConnectionReadEnd(this, frames);
   }
 
@@ -257,7 +248,7 @@ export class StreamConnection implements MessageSink {
     if (this._closed) return;
     this._closed = true;
     this._phase = Phase.closed;
-    this._clearFrameTimer();
+    this._deadline.clear();
     this._clearCloseTimer();
     this._reader.reset();
     this._batch.clear();
@@ -280,28 +271,6 @@ export class StreamConnection implements MessageSink {
     // once: passed on directly, a sender that writes again on 'drain' would never leave the
     // tick queue. After I/O, timers and reads get their turn.
     setImmediate(drainAfterIo, this);
-  }
-
-  /** Slowloris guard: an incomplete frame may not wait longer than messageTimeout. */
-  private _watchIncompleteFrame(incomplete: boolean, frameCompleted: boolean): void {
-    if (!incomplete) {
-      this._clearFrameTimer();
-      return;
-    }
-    if (this._frameTimer !== null) {
-      // A new incomplete frame: its own full time. refresh() re-arms without a new timer
-      // (guarded profiles run this on most chunks of a stream).
-      if (frameCompleted) this._frameTimer.refresh();
-      return;
-    }
-    this._frameTimer = setTimeout(frameTimerFired, this._messageTimeout, this);
-    this._frameTimer.unref();
-  }
-
-  private _clearFrameTimer(): void {
-    if (this._frameTimer === null) return;
-    clearTimeout(this._frameTimer);
-    this._frameTimer = null;
   }
 
   /**
@@ -335,9 +304,8 @@ export class StreamConnection implements MessageSink {
 
   /** @internal */
   timeoutIncompleteFrame(): void {
-    this._frameTimer = null;
     this.fail(new IpcError('ERR_IPC_MESSAGE_TIMEOUT',
-      `An incomplete frame waited longer than messageTimeout (${this._messageTimeout} ms) for its delimiter`));
+      `An incomplete frame waited longer than messageTimeout (${this._deadline.ms} ms) for its delimiter`));
   }
 }
 
@@ -349,38 +317,12 @@ function reportFault(conn: StreamConnection, err: IpcError): void {
   conn.owner.onConnectionError(conn, err);
 }
 
-/**
- * Connections whose batch waits for the end of this tick: one `process.nextTick` flushes them
- * all (a broadcast to N clients schedules one callback, not N), and the `exit` hook finds them.
- */
-const dueBatches: StreamConnection[] = [];
-let exitHookInstalled = false;
-
-function scheduleFlush(conn: StreamConnection): void {
-  if (dueBatches.push(conn) === 1) process.nextTick(flushDueBatches);
-}
-
-/**
- * Hands every waiting batch to its socket. Also the `exit` hook: at `process.exit()` no tick
- * runs again, but a socket write still tries the kernel synchronously, so small batches
- * leave; what the kernel cannot take at once is lost, as with any Node socket.
- */
-function flushDueBatches(): void {
-  // Read live: a flush that reports a fault may run user code that writes to another connection.
-  for (let i = 0; i < dueBatches.length; i++) (dueBatches[i] as StreamConnection).flush();
-  dueBatches.length = 0;
-}
-
 function closeTimerFired(conn: StreamConnection): void {
   conn.timeoutClose();
 }
 
 function drainAfterIo(conn: StreamConnection): void {
   if (!conn.closed) conn.owner.onConnectionDrain(conn);
-}
-
-function frameTimerFired(conn: StreamConnection): void {
-  conn.timeoutIncompleteFrame();
 }
 
 function socketOnData(this: SlottedSocket, chunk: Buffer): void {
