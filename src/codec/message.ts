@@ -19,13 +19,20 @@ const RESPONSE_EXCERPT = 1024;
  * `data.id` keep working. Throws what `JSON.stringify` throws (circular data, BigInt).
  */
 export function encodeMessage(type: string, data: unknown, delimiter: string): string {
-  const payload = !data && data !== false && data !== 0
-    ? {}
-    // node-ipc also blanks an EventEmitter passed as data (it has `_maxListeners`), which
-    // would otherwise serialise its listeners or throw on a cycle.
-    : typeof data === 'object' && (data as { _maxListeners?: unknown })._maxListeners ? {} : data;
-  return JSON.stringify({ type, data: payload }) + delimiter;
+  return JSON.stringify({ type, data: legacyPayload(data) }) + delimiter;
 }
+
+/**
+ * What node-ipc 9/10 put under `data`: `{}` for any falsy value but `false` and `0`, and for
+ * an EventEmitter (it has `_maxListeners`), which would otherwise serialise its listeners or
+ * throw on a cycle; anything else as it is.
+ */
+export function legacyPayload(data: unknown): unknown {
+  if (!data && data !== false && data !== 0) return EMPTY_PAYLOAD;
+  return typeof data === 'object' && (data as { _maxListeners?: unknown })._maxListeners ? EMPTY_PAYLOAD : data;
+}
+
+const EMPTY_PAYLOAD = {};
 
 /**
  * Parses one frame. Returns an {@link IpcError} instead of throwing: ERR_IPC_INVALID_JSON when
@@ -34,9 +41,9 @@ export function encodeMessage(type: string, data: unknown, delimiter: string): s
  * The error keeps node-ipc's fields: `message` starts 'Invalid JSON response format' for
  * unparsable frames, `response` is (an excerpt of) the frame text and `err` the parse error.
  */
-export function decodeMessage(frame: Buffer): Message | IpcError {
+export function decodeMessage(frame: string | Buffer): Message | IpcError {
   // No argument: Buffer#toString's UTF-8 fast path (naming the encoding costs a lookup per frame).
-  const text = frame.toString();
+  const text = typeof frame === 'string' ? frame : frame.toString();
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -4,7 +4,7 @@
  * both ways and bound frames, and any protocol fault closes the connection.
  */
 import { JsonDatagramReader, JsonStreamReader, type JsonReading } from '../codec/json-reader';
-import { encodeEnvelope } from '../codec/parsers/envelope';
+import { EnvelopeWriter } from '../codec/envelope-writer';
 import type { DatagramReader, MessageSink, StreamReader } from '../codec/reader';
 import { IpcError, invalidArgument } from '../errors';
 import type { Profile } from '../profile';
@@ -16,11 +16,12 @@ export class EnvelopeProtocol implements Protocol {
   private readonly _profile: Profile;
   private readonly _reading: JsonReading;
   private readonly _delimiterBytes: number;
+  private readonly _writer = new EnvelopeWriter();
 
   constructor(profile: Profile) {
     this._profile = profile;
     this.identifiesPeer = profile.identifyPeer;
-    this._reading = { delimiter: profile.delimiterBuffer, maxMessageSize: profile.maxMessageSize, policy: profile.policy, decodeFaultsAreFatal: true };
+    this._reading = { delimiter: profile.delimiter, maxMessageSize: profile.maxMessageSize, policy: profile.policy, decodeFaultsAreFatal: true };
     this._delimiterBytes = profile.delimiterBuffer.length;
   }
 
@@ -34,11 +35,11 @@ export class EnvelopeProtocol implements Protocol {
     const policy = profile.policy;
     if (policy === null) {
       if (typeof type !== 'string' || type.length === 0) throw invalidArgument('type', 'a non-empty string', type);
-      return encodeEnvelope(type, data, profile.delimiter);
+      return this._writer.write(type, data === undefined ? EMPTY_PAYLOAD : data, profile.delimiter);
     }
     const refused = policy.check(type);
     if (refused !== null) throw refused;
-    const frame = encodeEnvelope(type as string, data, profile.delimiter);
+    const frame = this._writer.write(type as string, data === undefined ? EMPTY_PAYLOAD : data, profile.delimiter);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: short frames skip the byte count.
     const max = profile.maxMessageSize;
     if (frame.length * 3 > max && Buffer.byteLength(frame) - this._delimiterBytes > max) {
@@ -67,6 +68,9 @@ export class EnvelopeProtocol implements Protocol {
     return this._profile.logPayloads ? data : PAYLOAD_OMITTED;
   }
 }
+
+/** What node-ipc 14 sends for a missing payload. */
+const EMPTY_PAYLOAD = {};
 
 /** What node-ipc 14's automatic logs show instead of a payload. */
 export const PAYLOAD_OMITTED = '<payload omitted>';

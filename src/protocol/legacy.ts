@@ -6,7 +6,8 @@
  * an error and reading goes on; only a frame over `maxMessageSize` closes the connection.
  */
 import { JsonDatagramReader, JsonStreamReader, type JsonReading } from '../codec/json-reader';
-import { encodeMessage } from '../codec/message';
+import { EnvelopeWriter } from '../codec/envelope-writer';
+import { legacyPayload } from '../codec/message';
 import { RawDatagramReader, RawStreamReader, ignoreRawExtras, toRawBytes } from '../codec/raw';
 import type { DatagramReader, MessageSink, StreamReader } from '../codec/reader';
 import type { IpcConfig } from '../config';
@@ -16,6 +17,7 @@ import type { Protocol, StreamLimits } from './protocol';
 export class LegacyProtocol implements Protocol {
   readonly identifiesPeer = true;
   private readonly _config: IpcConfig;
+  private readonly _writer = new EnvelopeWriter();
 
   constructor(config: IpcConfig) {
     this._config = config;
@@ -33,7 +35,7 @@ export class LegacyProtocol implements Protocol {
       return toRawBytes(type, config.encoding);
     }
     assertMessageType(type);
-    return encodeMessage(type, data, config.delimiter);
+    return this._writer.write(type, legacyPayload(data), config.delimiter);
   }
 
   streamReader(sink: MessageSink): StreamReader {
@@ -58,7 +60,7 @@ export class LegacyProtocol implements Protocol {
 
   private _jsonReading(): JsonReading {
     const config = this._config;
-    return { delimiter: Buffer.from(config.delimiter, 'utf8'), maxMessageSize: config.maxMessageSize, policy: null, decodeFaultsAreFatal: false };
+    return { delimiter: config.delimiter, maxMessageSize: config.maxMessageSize, policy: null, decodeFaultsAreFatal: false };
   }
 }
 

@@ -19,10 +19,10 @@ export function encodeEnvelope(type: string, data: unknown, delimiter: string): 
  * ERR_IPC_INVALID_MESSAGE for anything but a plain object (arrays too), then the policy's
  * verdict on `type`. Errors carry no part of the frame.
  */
-export function decodeGuarded(frame: Buffer, policy: EventPolicy): Message | IpcError {
+export function decodeGuarded(frame: string | Buffer, policy: EventPolicy): Message | IpcError {
   let value: unknown;
   try {
-    value = JSON.parse(frame.toString());
+    value = JSON.parse(typeof frame === 'string' ? frame : frame.toString());
   } catch {
     // Any throw, including a RangeError from absurd nesting: the frame is refused, never the host.
     return new IpcError('ERR_IPC_INVALID_JSON', 'Received message is not valid JSON');
