@@ -2,10 +2,12 @@
  * Property tests of the text reader of the JSON protocols (codec/json-reader.ts): every split
  * point of a stream of frames with multi-byte characters, delimiters of 1 to 4 characters
  * (multi-byte ones too), `maxMessageSize` exact in UTF-8 bytes at the boundary, and random
- * bytes that never make it throw.
+ * bytes that never make it throw; and the custom parser reader with a failing listener.
  */
 import * as fc from 'fast-check';
 import { JsonStreamReader, endsInsideCharacter, type JsonReading } from '../../src/codec/json-reader';
+import { FastParser } from '../../src/codec/parsers/parser';
+import { ParserReader } from '../../src/codec/parsers/parser-reader';
 import type { MessageSink } from '../../src/codec/reader';
 import { IpcError } from '../../src/errors';
 import { cutAt } from '../helpers/hardening';
@@ -128,5 +130,19 @@ describe('text reader properties', () => {
     expect(r.pendingBytes).toBe(0);
     expect(endsInsideCharacter(Buffer.from('a€'))).toBe(false);
     expect(endsInsideCharacter(Buffer.from('😀').subarray(0, 3))).toBe(true);
+  });
+});
+
+describe('custom parser reader', () => {
+  it("throws a listener's exception on, as the JSON path does, instead of calling it a parser fault", () => {
+    const boom = new Error('a handler failed');
+    const faults: IpcError[] = [];
+    const sink: MessageSink = {
+      onMessage: () => { throw boom; },
+      onProtocolError: (err) => faults.push(err),
+    };
+    const r = new ParserReader(new FastParser(), sink, true);
+    expect(() => r.push(Buffer.from('{"type":"a","data":1}\f{"type":"b","data":2}\f'))).toThrow(boom);
+    expect(faults).toEqual([]);
   });
 });

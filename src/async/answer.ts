@@ -10,8 +10,10 @@ import { REPLY_TYPE, noHandlerError, toRemoteError, type ReplyEnvelope } from '.
  * socket, or the client's connection number), so answering allocates no closure per request.
  */
 export interface Replier {
-  /** Sends one reply message to `from`, or drops it when `from` is gone. */
+  /** Sends one reply message to `from`, or drops it when `from` is gone. Throws when the reply cannot be encoded or is refused. */
   sendReply(from: unknown, type: typeof REPLY_TYPE, envelope: ReplyEnvelope): void;
+  /** Not even the failure could be sent (a policy refuses `ipc.reply`): reported where the endpoint reports faults. */
+  replyFailed(from: unknown, err: unknown): void;
 }
 
 /** A request handler as `answer` calls it: `(data, from)` (clients ignore the second argument). */
@@ -38,7 +40,7 @@ export function answer(handler: AnyHandler, data: unknown, arg: unknown, id: num
 
 /** Answers request `id` with `ERR_IPC_NO_HANDLER`. */
 export function answerNoHandler(id: number, type: string, from: unknown, replier: Replier): void {
-  replier.sendReply(from, REPLY_TYPE, { reply: id, error: noHandlerError(type) });
+  sendFailure(id, from, noHandlerError(type), replier);
 }
 
 function succeed(id: number, from: unknown, value: unknown, exposeStack: boolean, replier: Replier): void {
@@ -51,7 +53,20 @@ function succeed(id: number, from: unknown, value: unknown, exposeStack: boolean
 }
 
 function fail(id: number, from: unknown, err: unknown, exposeStack: boolean, replier: Replier): void {
-  replier.sendReply(from, REPLY_TYPE, { reply: id, error: toRemoteError(err, exposeStack) });
+  sendFailure(id, from, toRemoteError(err, exposeStack), replier);
+}
+
+/**
+ * The last word on a request: if even the failure cannot go out (assured without `ipc.reply`
+ * in `allowedEvents`), the answering side hears why; a peer's request never throws out of
+ * the socket's read into the host.
+ */
+function sendFailure(id: number, from: unknown, error: ReplyEnvelope['error'], replier: Replier): void {
+  try {
+    replier.sendReply(from, REPLY_TYPE, { reply: id, error });
+  } catch (err) {
+    replier.replyFailed(from, err);
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

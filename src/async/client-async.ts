@@ -71,6 +71,11 @@ export class ClientAsync implements Replier {
     if (this._generation === from && this._client.isConnected()) this._client.send(type, envelope);
   }
 
+  /** @internal Replier: a reply that could not be sent is published as `error`. */
+  replyFailed(_from: unknown, err: unknown): void {
+    this._client.events.publish('error', err);
+  }
+
   /** See Client#ready. */
   ready(options: ReadyOptions | undefined): Promise<void> {
     const wait = checkWaitOptions(options);

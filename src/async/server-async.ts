@@ -50,6 +50,11 @@ export class ServerAsync implements Replier {
     if (typeof from === 'object' && from !== null) this._server.send(from, type, envelope);
   }
 
+  /** @internal Replier: a reply that could not be sent is published as `error` with its socket. */
+  replyFailed(from: unknown, err: unknown): void {
+    this._server.events.publish('error', err, from);
+  }
+
   /** See Server#ready. */
   ready(options: ReadyOptions | undefined): Promise<void> {
     const wait = checkWaitOptions(options);

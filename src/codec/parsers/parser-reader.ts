@@ -34,24 +34,35 @@ export class ParserReader implements StreamReader, DatagramReader {
 
   push(chunk: Buffer): void {
     let failedNow = false;
+    /** What a listener threw while a message was handed on: the host's own fault, thrown on. */
+    let listenerFault: { err: unknown } | null = null;
     const receive = (message: ParsedMessage): void => {
-      if (failedNow) return;
+      if (failedNow || listenerFault !== null) return;
       if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
         failedNow = true;
         this._fault(new IpcError('ERR_IPC_INVALID_EVENT', 'The custom parser returned a message without a string type'));
         return;
       }
-      this._sink.onMessage(message.type, message.data);
+      try {
+        this._sink.onMessage(message.type, message.data);
+      } catch (err) {
+        listenerFault = { err };
+        throw err;
+      }
     };
     try {
       const remainder = this._parser.read(this._remainder, this._text.write(chunk), receive);
       this._remainder = typeof remainder === 'string' ? remainder : '';
     } catch (err) {
       this._remainder = '';
-      if (failedNow) return;
-      failedNow = true;
-      this._fault(err instanceof IpcError ? err : asProtocolError(err));
+      if (!failedNow && listenerFault === null) {
+        failedNow = true;
+        this._fault(err instanceof IpcError ? err : asProtocolError(err));
+      }
     }
+    // A handler's exception is not the parser's: it leaves the read as it would on the JSON
+    // path (node-ipc 14 let it through the parser too), whatever the parser did with it.
+    if (listenerFault !== null) throw (listenerFault as { err: unknown }).err;
   }
 
   read(bytes: Buffer): void {
