@@ -53,7 +53,7 @@ export class ClientCore<L extends object> extends Endpoint<L> implements Connect
   private readonly _retry: RetrySchedule;
   /** Frames emitted while no connection was open, sent when the next one opens. */
   private readonly _offline = new OfflineBuffer();
-  private _destroyed = false;
+  protected _destroyed = false;
   private _tlsOptions: ResolvedTlsOptions | undefined;
 
   constructor(config: IpcConfig, log: LogFunction, id: string, target: ClientTarget) {
@@ -179,7 +179,8 @@ export class ClientCore<L extends object> extends Endpoint<L> implements Connect
   onConnectionMessage(conn: StreamConnection, type: string, data: unknown): void {
     // After disconnect() the socket only drains: node-ipc destroyed it, so nothing more arrived.
     if (conn !== this._connection || this.explicitlyDisconnected) return;
-    this.deliver('detected event', type, data, undefined, 1);
+    if (!this.config.silent) this.logMessage('detected event', type, data);
+    this.dispatchMessage(type, data, undefined, 1);
   }
 
   /** @internal StreamConnection hook: a read burst ended; in `sync` mode the next queued message may go. */

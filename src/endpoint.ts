@@ -33,22 +33,10 @@ export abstract class Endpoint<L extends object> extends EventHub<L> {
   }
 
   /**
-   * The frame of one `emit` / `broadcast` call, logged as `what`. Throws for a programmer's
-   * mistake (see {@link Protocol.encode}) before anything is sent.
+   * Logs one message as its protocol shows it (node-ipc 14 leaves payloads out). Callers
+   * check `config.silent` first, so a silent endpoint builds no log arguments at all.
    */
-  protected encodeCall(what: string, type: unknown, data: unknown, more: unknown): string | Uint8Array {
-    const protocol = this.protocol;
-    const frame = protocol.encode(type, data, more);
-    if (!this.config.silent) this.log(what, protocol.shownType(type), protocol.shownData(data));
-    return frame;
-  }
-
-  /**
-   * A message from the wire: logged as `what`, then dispatched to local listeners as
-   * `(data)` (argc 1, clients) or `(data, from)` (argc 2, servers), as node-ipc did.
-   */
-  protected deliver(what: string, type: string, data: unknown, from: unknown, argc: 1 | 2): void {
-    if (!this.config.silent) this.log(what, type, this.protocol.shownData(data));
-    this.dispatchMessage(type, data, from, argc);
+  protected logMessage(what: string, type: unknown, data: unknown): void {
+    this.log(what, this.protocol.shownType(type), this.protocol.shownData(data));
   }
 }

@@ -242,7 +242,14 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
 
   /** @internal StreamConnection hook: one received message; published under its type as `(data, socket)`. */
   onConnectionMessage(conn: StreamConnection, type: string, data: unknown): void {
-    this._received(type, data, conn.socket);
+    // What received() does, inline: the stream path is the hot one.
+    const socket = conn.socket as ServerSocket;
+    if (typeof data === 'object' && data !== null && this.protocol.identifiesPeer) {
+      const id = (data as { id?: unknown }).id;
+      if (id) socket.id = id;
+    }
+    if (!this.config.silent) this.logMessage('received event of :', type, data);
+    this.dispatchMessage(type, data, socket, 2);
   }
 
   /** @internal StreamConnection hook: unused on servers (only clients pace reads, in `sync` mode). */
@@ -275,7 +282,7 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
 
   /** @internal UdpEndpoint hook: one message of a peer, published as `(data, {address, port})`. */
   onPeerMessage(peer: UdpPeer, type: string, data: unknown): void {
-    this._received(type, data, peer);
+    this.received(type, data, peer);
   }
 
   /** @internal UdpEndpoint hook: a peer's datagram was refused; published as `error` with the peer. */
@@ -308,9 +315,13 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
   }
 
   /** A message from the wire: node-ipc 9/10 (and 14 with `identifyPeer`) name the socket after `data.id`. */
-  private _received(type: string, data: unknown, from: ServerSocket | UdpPeer): void {
-    if (this.protocol.identifiesPeer && data && typeof data === 'object' && (data as { id?: unknown }).id) from.id = (data as { id?: unknown }).id;
-    this.deliver('received event of :', type, data, from, 2);
+  protected received(type: string, data: unknown, from: ServerSocket | UdpPeer): void {
+    if (typeof data === 'object' && data !== null && this.protocol.identifiesPeer) {
+      const id = (data as { id?: unknown }).id;
+      if (id) from.id = id;
+    }
+    if (!this.config.silent) this.logMessage('received event of :', type, data);
+    this.dispatchMessage(type, data, from, 2);
   }
 }
 

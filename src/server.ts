@@ -40,7 +40,9 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   emit(socket: EmitTarget, ...raw: RawArgs<E>): boolean;
   emit(socket: EmitTarget, type?: unknown, data?: unknown, more?: unknown): boolean {
     if (typeof socket !== 'object' || socket === null) throw invalidArgument('socket', 'a socket or {address, port}', socket);
-    return this.sendFrame(socket, this.encodeCall('dispatching event to socket :', type, data, more));
+    const frame = this.protocol.encode(type, data, more);
+    if (!this.config.silent) this.logMessage('dispatching event to socket :', type, data);
+    return this.sendFrame(socket, frame);
   }
 
   /**
@@ -104,7 +106,9 @@ export class Server<E extends EventMap = AnyEvents, R extends RequestMap = AnyRe
   // @ts-expect-error TS2394: named parameters, not a rest one (see emit).
   broadcast(...raw: RawArgs<E>): boolean;
   broadcast(type?: unknown, data?: unknown, more?: unknown): boolean {
-    return this.broadcastFrame(this.encodeCall('broadcasting event to all known sockets :', type, data, more));
+    const frame = this.protocol.encode(type, data, more);
+    if (!this.config.silent) this.logMessage('broadcasting event to all known sockets :', type, data);
+    return this.broadcastFrame(frame);
   }
 
   /** The promise API, made on first use; it sees this server only through the seam below. */

@@ -172,7 +172,22 @@ export class JsonStreamReader implements StreamReader {
       this._fail(Buffer.byteLength(frame));
       return;
     }
-    const message = decodeFrame(frame, this._policy);
+    const policy = this._policy;
+    if (policy === null) {
+      // node-ipc 9/10's decoder, its common case inline (a call per frame costs a fresh
+      // process while V8 warms up); anything else goes through decodeMessage for its error.
+      let value: { type?: unknown; data?: unknown } | null = null;
+      try {
+        value = JSON.parse(frame) as { type?: unknown; data?: unknown } | null;
+      } catch {
+        // decodeMessage below says why.
+      }
+      if (typeof value === 'object' && value !== null && typeof value.type === 'string') {
+        this._sink.onMessage(value.type, value.data);
+        return;
+      }
+    }
+    const message = policy === null ? decodeMessage(frame) : decodeGuarded(frame, policy);
     if (message instanceof IpcError) this._sink.onProtocolError(message, this._fatal);
     else this._sink.onMessage(message.type, message.data);
   }

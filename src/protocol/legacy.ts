@@ -34,7 +34,7 @@ export class LegacyProtocol implements Protocol {
       ignoreRawExtras(data, more);
       return toRawBytes(type, config.encoding);
     }
-    assertMessageType(type);
+    if (typeof type !== 'string' || type.length === 0) assertMessageType(type);
     return this._writer.write(type, legacyPayload(data), config.delimiter);
   }
 
