@@ -14,11 +14,12 @@ import type { Replier } from './answer';
 import { RequestHandlers } from './handlers';
 import type { MessageStream } from './message-stream';
 import {
-  abortError, checkWaitOptions, rawModeError, timeoutError,
+  checkWaitOptions, rawModeError,
   type HandleOptions, type MessagesOptions, type ReadyOptions, type RequestOptions,
 } from './options';
 import { RequestTable } from './request-table';
 import type { ClientSeam } from './seam';
+import { waitFor } from './wait';
 import { REPLY_TYPE } from './wire';
 
 /** Built-in client events: never requests, whatever their data. */
@@ -82,32 +83,22 @@ export class ClientAsync implements Replier {
     const client = this._client;
     if (client.isConnected()) return Promise.resolve();
     if (client.isFinished()) return Promise.reject(notConnected(client.id, undefined));
-    const signal = wait.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(abortError(signal));
     const events = client.events;
-    return new Promise<void>((resolve, reject) => {
+    return waitFor(wait, `ready() of client "${client.id}"`, (settle) => {
       let lastError: Error | undefined;
-      let timer: NodeJS.Timeout | null = null;
-      const settle = (err: Error | undefined): void => {
-        events.off('connect', onConnect);
-        events.off('destroy', onDestroy);
-        events.off('error', onError);
-        if (timer !== null) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (err === undefined) resolve();
-        else reject(err);
-      };
       const onConnect = (): void => settle(undefined);
       const onDestroy = (): void => settle(notConnected(client.id, lastError));
       const onError = (err: Error): void => {
         lastError = err;
       };
-      const onAbort = (): void => settle(abortError(signal as AbortSignal));
       events.on('connect', onConnect);
       events.on('destroy', onDestroy);
       events.on('error', onError);
-      if (wait.timeout > 0) timer = setTimeout(() => settle(timeoutError(`ready() of client "${client.id}"`, wait.timeout)), wait.timeout);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      return () => {
+        events.off('connect', onConnect);
+        events.off('destroy', onDestroy);
+        events.off('error', onError);
+      };
     });
   }
 

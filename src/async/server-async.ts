@@ -15,11 +15,12 @@ import type { Replier } from './answer';
 import { RequestHandlers } from './handlers';
 import type { MessageStream } from './message-stream';
 import {
-  abortError, checkWaitOptions, rawModeError, timeoutError,
+  abortError, checkWaitOptions, rawModeError,
   type HandleOptions, type MessagesOptions, type ReadyOptions, type RequestOptions,
 } from './options';
 import { RequestTable } from './request-table';
 import type { ListeningHandle, ServerSeam } from './seam';
+import { waitFor } from './wait';
 import { REPLY_TYPE, type ReplyEnvelope } from './wire';
 
 /** Built-in server events: never requests, whatever their data. */
@@ -64,26 +65,18 @@ export class ServerAsync implements Replier {
     if (signal !== undefined && signal.aborted) return Promise.reject(abortError(signal));
     if (server.isStopped()) return Promise.reject(new IpcError('ERR_IPC_NOT_CONNECTED', 'The server was stopped; it will not listen'));
     const events = server.events;
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const settle = (err: Error | undefined): void => {
-        events.off('start', onStart);
-        events.off('error', onError);
-        if (timer !== null) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (err === undefined) resolve();
-        else reject(err);
-      };
+    return waitFor(wait, 'ready() of the server', (settle) => {
       const onStart = (): void => settle(undefined);
       // A listen failure (EADDRINUSE, ...) is published without a source; socket faults carry one.
       const onError = (err: Error, source?: unknown): void => {
         if (source === undefined && !server.isListening()) settle(err);
       };
-      const onAbort = (): void => settle(abortError(signal as AbortSignal));
       events.on('start', onStart);
       events.on('error', onError);
-      if (wait.timeout > 0) timer = setTimeout(() => settle(timeoutError('ready() of the server', wait.timeout)), wait.timeout);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      return () => {
+        events.off('start', onStart);
+        events.off('error', onError);
+      };
     });
   }
 
