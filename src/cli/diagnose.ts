@@ -36,7 +36,7 @@ export function describeError(err: unknown): string {
   const message = cleanMessage(messageOf(err));
   if (code === undefined) return message;
   const hint = HINTS[code];
-  if (hint !== undefined) return `${hint} (${code}${message.includes(code) || message === hint ? '' : `: ${message}`})`;
+  if (hint !== undefined) return `${hint} (${message.includes(code) ? message : `${code}: ${message}`})`;
   return message.includes(code) ? message : `${code}: ${message}`;
 }
 

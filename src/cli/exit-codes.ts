@@ -61,7 +61,12 @@ const UNREACHABLE = new Set([
   'EACCES', 'EPERM', 'ENOTSOCK', 'ECONNABORTED', 'ERR_IPC_SOCKET_ROOT', 'ERR_IPC_UNLINK_NOT_SOCKET',
 ]);
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'ERR_IPC_DISCONNECTED', 'ERR_IPC_UNSENT', 'ERR_IPC_CLOSE_TIMEOUT', 'ERR_STREAM_DESTROYED']);
-const CONFIGURATION = new Set(['ERR_IPC_ASSURED_TRANSPORT', 'ERR_IPC_ASSURED_TLS', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
+// What the command line asked for that the library refuses: a profile's transport rules, or a
+// name a profile will not send (reserved, too long, not in --allowed-events).
+const CONFIGURATION = new Set([
+  'ERR_IPC_ASSURED_TRANSPORT', 'ERR_IPC_ASSURED_TLS', 'ERR_IPC_RESERVED_EVENT', 'ERR_IPC_EVENT_NOT_ALLOWED',
+  'ERR_IPC_EVENT_TOO_LARGE', 'ERR_IPC_INVALID_EVENT', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE',
+]);
 
 /** Whether `code` names a TLS failure: OpenSSL's `ERR_SSL_*`, Node's `ERR_TLS_*` and the certificate checks. */
 export function isTlsCode(code: string | undefined): boolean {
