@@ -1,6 +1,6 @@
 /**
  * What every command gets from `main`: its positionals, checked flags, the output, and a way
- * to hear Ctrl-C / SIGTERM (the first one asks for a graceful close, a second one exits at once).
+ * to hear Ctrl-C / SIGTERM / SIGHUP (the first one asks for a graceful close, a second one exits at once).
  */
 import { ExitCode, usageError, type ExitCodeValue } from './exit-codes';
 import type { Options } from './options';
@@ -13,7 +13,7 @@ export interface Context {
   readonly options: Options;
   readonly output: Output;
   /**
-   * Calls `stop` on the first Ctrl-C or SIGTERM (and on Ctrl-C at an interactive prompt, which
+   * Calls `stop` on the first Ctrl-C, SIGTERM or SIGHUP (and on Ctrl-C at an interactive prompt, which
    * the command forwards through {@link Context.interrupt}); a second one exits with 130.
    */
   onStop(stop: () => void): void;
@@ -38,6 +38,8 @@ export function stopSignals(): { onStop(stop: () => void): void; interrupt(): vo
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
+  // The terminal went away: close as gracefully as for Ctrl-C (a socket file is not left behind).
+  process.on('SIGHUP', interrupt);
   return {
     onStop(stop) {
       handler = stop;
@@ -46,6 +48,7 @@ export function stopSignals(): { onStop(stop: () => void): void; interrupt(): vo
     dispose() {
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);
+      process.off('SIGHUP', interrupt);
     },
   };
 }
