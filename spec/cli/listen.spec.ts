@@ -35,7 +35,8 @@ describe('cli listen', () => {
     const after = nextEvent(client, 'after');
     listen.write('broken {"headline":\nafter still going\n');
     expect((await after)[0]).toBe('still going');
-    expect(listen.stderr).toContain('error: line 2 skipped: the data is not valid JSON');
+    // stderr is its own pipe: the error may be read after the message has arrived.
+    await listen.stderrHas('error: line 2 skipped: the data is not valid JSON');
     expect(listen.stderr).toContain('broken {"headline":');
     expect(await listen.json((r) => r.event === 'error', 'the error event')).toEqual(jasmine.objectContaining({ code: 'ERR_CLI_BAD_LINE' }));
 
