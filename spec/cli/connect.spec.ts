@@ -99,7 +99,7 @@ describe('cli connect', () => {
     expect(gaveUp.code).toBe(3);
     // Four failed attempts, one line: it says so once per kind of failure.
     expect(gaveUp.lines).toEqual([jasmine.stringMatching(/ - no connection to .*nobody\.sock \(ENOENT\); retrying every 10 ms$/)]);
-    expect(gaveUp.stderr).toContain(`error: cannot connect to ${path}: nothing listens there (no such socket)`);
+    expect(gaveUp.stderr).toContain(`error: cannot connect to ${path}: nothing listens there (connect ENOENT ${path})`);
     const udp = await run(['connect', 'udp4://127.0.0.1:9']);
     expect(udp.code).toBe(2);
     expect(udp.stderr).toContain('connect needs a connection; udp4:// targets work with listen and send only');

@@ -146,7 +146,7 @@ describe('cli proxy', () => {
     teardown.add(() => client.destroy());
     client.on('error', () => undefined);
     await once(client, 'close');
-    await proxy.stderrHas(`error: #1 ${join(dir, 'nobody.sock')}: nothing listens there (no such socket)`);
+    await proxy.stderrHas(`error: #1 ${join(dir, 'nobody.sock')}: nothing listens there (connect ENOENT ${join(dir, 'nobody.sock')})`);
     await proxy.line((l) => l.endsWith('- #1 disconnected'), 'the end of #1');
     expect(await proxy.interrupt()).toEqual({ code: 0, signal: null });
 

@@ -83,7 +83,7 @@ describe('cli send', () => {
     const path = join(tempDir(), 'nobody.sock');
     const nobody = await run(['send', path, 'ping']);
     expect(nobody.code).toBe(3);
-    expect(nobody.stderr).toBe(`error: cannot connect to ${path}: nothing listens there (no such socket) (connect ENOENT ${path})\n`);
+    expect(nobody.stderr).toBe(`error: cannot connect to ${path}: nothing listens there (connect ENOENT ${path})\n`);
     const port = await freePort('tcp');
     const refused = await run(['send', `127.0.0.1:${port}`, 'ping']);
     expect(refused.code).toBe(3);

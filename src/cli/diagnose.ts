@@ -7,7 +7,7 @@ import { CliError, ExitCode, codeOf, exitCodeFor, messageOf } from './exit-codes
 
 const HINTS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'nothing listens there',
-  ENOENT: 'nothing listens there (no such socket)',
+  ENOENT: 'nothing listens there',
   EADDRINUSE: 'the address is in use: another server listens there',
   ENOTFOUND: 'unknown host',
   EAI_AGAIN: 'unknown host (name lookup failed)',

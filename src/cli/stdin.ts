@@ -56,6 +56,11 @@ export function readLines(output: Output, prompt: string, handlers: LineHandlers
       if (!open) return;
       open = false;
       output.setGuard(undefined);
+      if (interactive) {
+        // Lines printed while closing go where the prompt was, not after it.
+        clearLine(stdout, 0);
+        cursorTo(stdout, 0);
+      }
       rl.close();
       input.destroy();
     },
