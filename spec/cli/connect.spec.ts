@@ -42,6 +42,8 @@ describe('cli connect', () => {
     expect(failed.message).toBe('request divide failed: the remote handler failed: RangeError: division by zero (remote code E_ZERO)');
     await connect.stderrHas('line 6 skipped: unknown command .bogus');
     expect(connect.stderr).toContain('error: line 2 skipped: the data is not valid JSON');
+    // The answers show as `reply` lines, not also as the ipc.reply messages that carried them.
+    expect(connect.records().filter((r) => r.type === 'ipc.reply')).toEqual([]);
 
     const gone = nextEvent(ipc.server, 'socket.disconnected');
     connect.end();

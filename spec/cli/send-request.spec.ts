@@ -145,7 +145,7 @@ describe('cli request', () => {
     })]);
     const unknown = await run(['request', path, 'multiply', '{}']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('ERR_IPC_NO_HANDLER');
+    expect(unknown.stderr).toBe('error: request multiply failed: the server handles no requests of this type (ERR_IPC_NO_HANDLER)\n');
 
     const silent = await ourServer(); // no handler at all: nobody answers
     const timedOut = await run(['request', silent.path, 'add', '{}', '--timeout', '200']);

@@ -21,6 +21,7 @@ export function remoteOf(err: unknown): RemoteError | undefined {
 /** "the handler failed: RangeError: division by zero (code E_RANGE)", or the error's own message. */
 export function remoteText(err: unknown): string {
   const remote = remoteOf(err);
+  if ((err as { code?: unknown } | null)?.code === 'ERR_IPC_NO_HANDLER') return 'the server handles no requests of this type (ERR_IPC_NO_HANDLER)';
   if (remote === undefined) return messageOf(err);
   const code = typeof remote.code === 'string' ? ` (remote code ${remote.code})` : '';
   return `the remote handler failed: ${remote.name ?? 'Error'}: ${remote.message ?? ''}${code}`;
