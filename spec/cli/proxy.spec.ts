@@ -157,6 +157,6 @@ describe('cli proxy', () => {
     expect((await udp.exit()).code).toBe(2);
     const tlsFlag = cli(['proxy', '--listen', join(dir, 'x.sock'), '--to', join(dir, 'y.sock'), '--to-ca', __filename]);
     expect((await tlsFlag.exit()).code).toBe(2);
-    expect(tlsFlag.stderr).toContain('--to-ca only apply to a tls:// --to target');
+    expect(tlsFlag.stderr).toContain('--to-ca only applies to a tls:// --to target');
   }, SPEC_MS);
 });

@@ -49,7 +49,7 @@ export function tlsConfig(files: TlsFiles, target: Target, side: 'client' | 'ser
   const given = (['cert', 'key', 'ca'] as const).filter((name) => files[name] !== undefined).map((name) => `--${name}`);
   if (files.insecure && side === 'client') given.push('--insecure');
   if (target.kind !== 'tls') {
-    if (given.length > 0) throw usageError(`${given.join(', ')} only apply to tls:// targets (${JSON.stringify(target.text)} is not one)`);
+    if (given.length > 0) throw usageError(`${given.join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} to tls:// targets (${JSON.stringify(target.text)} is not one)`);
     return undefined;
   }
   if ((files.cert === undefined) !== (files.key === undefined)) throw usageError('--cert and --key go together');

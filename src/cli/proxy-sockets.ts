@@ -29,7 +29,7 @@ export function checkTlsFlags(files: TlsFiles, target: StreamTarget, side: 'list
   const prefix = side === 'to' ? '--to-' : '--';
   const given = (['cert', 'key', 'ca'] as const).filter((name) => files[name] !== undefined).map((name) => `${prefix}${name}`);
   if (side === 'to' && files.insecure) given.push('--insecure');
-  if (target.kind !== 'tls' && given.length > 0) throw usageError(`${given.join(', ')} only apply to a tls:// ${side === 'to' ? '--to' : '--listen'} target`);
+  if (target.kind !== 'tls' && given.length > 0) throw usageError(`${given.join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} to a tls:// ${side === 'to' ? '--to' : '--listen'} target`);
   if ((files.cert === undefined) !== (files.key === undefined)) throw usageError(`${prefix}cert and ${prefix}key go together`);
   if (target.kind === 'tls' && side === 'listen' && files.cert === undefined) throw usageError('a tls:// --listen target needs --cert and --key');
 }
