@@ -48,6 +48,7 @@ describe('cli flags', () => {
     expect(usage(() => options(['--encoding', 'ebcdic']))).toContain('--encoding "ebcdic"');
     expect(usage(() => options(['--parser', 'raw']))).toContain('--parser must be fast, guarded or assured');
     expect(usage(() => options(['--raw', '--parser', 'fast']))).toContain('exclude each other');
+    expect(usage(() => options(['--parser', 'assured']))).toContain('--parser assured needs --allowed-events');
     expect(usage(() => options(['--ca', '/nonexistent/ca.pem']))).toBe('--ca /nonexistent/ca.pem: cannot read it (ENOENT)');
     expect(usage(() => options(['--allowed-events', ' , ']))).toContain('at least one event name');
     expect(options(['--allowed-events', 'a, b']).allowedEvents).toEqual(['a', 'b']);

@@ -72,18 +72,26 @@ export function clientId(target: Target): string {
   return target.kind === 'id' ? target.id : 'server';
 }
 
-/** Registers a client for `target` and starts connecting (and reconnecting, as `config` says). */
+/**
+ * Registers a client for `target` and starts connecting (and reconnecting, as `config` says).
+ * @throws CliError when a node-ipc 14 profile refuses the client before any socket exists
+ *   (assured without a key, certificate and CA: exit 2).
+ */
 export function connectClient(ipc: Ipc, target: Exclude<Target, { kind: 'udp4' | 'udp6' }>): IpcClient {
   const id = clientId(target);
-  switch (target.kind) {
-    case 'path':
-      ipc.connectTo(id, target.path);
-      break;
-    case 'id':
-      ipc.connectTo(id);
-      break;
-    default:
-      ipc.connectToNet(id, target.host, target.port);
+  try {
+    switch (target.kind) {
+      case 'path':
+        ipc.connectTo(id, target.path);
+        break;
+      case 'id':
+        ipc.connectTo(id);
+        break;
+      default:
+        ipc.connectToNet(id, target.host, target.port);
+    }
+  } catch (err) {
+    throw failure(`cannot connect to ${describe(target)}`, err);
   }
   return ipc.of[id] as IpcClient;
 }
@@ -93,20 +101,24 @@ export function connectClient(ipc: Ipc, target: Exclude<Target, { kind: 'udp4' |
  * @throws CliError: exit 3 when it cannot listen (address in use, permissions), 4 for TLS, 2 for a profile's refusal.
  */
 export async function startServer(ipc: Ipc, target: Target): Promise<IpcServer> {
-  switch (target.kind) {
-    case 'path':
-      ipc.serve(target.path);
-      break;
-    case 'id':
-      ipc.config.id = target.id;
-      ipc.serve();
-      break;
-    case 'udp4':
-    case 'udp6':
-      ipc.serveNet(target.host, target.port, target.kind);
-      break;
-    default:
-      ipc.serveNet(target.host, target.port);
+  try {
+    switch (target.kind) {
+      case 'path':
+        ipc.serve(target.path);
+        break;
+      case 'id':
+        ipc.config.id = target.id;
+        ipc.serve();
+        break;
+      case 'udp4':
+      case 'udp6':
+        ipc.serveNet(target.host, target.port, target.kind);
+        break;
+      default:
+        ipc.serveNet(target.host, target.port);
+    }
+  } catch (err) {
+    throw failure(`cannot listen on ${describe(target)}`, err);
   }
   const server = ipc.server;
   try {

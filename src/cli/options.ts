@@ -81,6 +81,7 @@ export function readOptions(args: ParsedArgs): Options {
   if (allowedEvents !== undefined && allowedEvents.length === 0) throw usageError('--allowed-events needs at least one event name (comma-separated)');
   const raw = f.get('raw') === true;
   if (raw && parser !== undefined) throw usageError('--raw and --parser exclude each other (raw mode has no parser)');
+  if (parser === 'assured' && allowedEvents === undefined) throw usageError('--parser assured needs --allowed-events (the only event names it sends and accepts)');
   return {
     json: f.get('json') === true,
     socketRoot: nonEmpty('socket-root', text('socket-root')),
