@@ -41,6 +41,7 @@ export const connect: Command = async (context) => {
     /** A message was emitted while no connection was open: the end of stdin waits for one. */
     let waitingForConnection = false;
     let reader: LineReader | undefined;
+    let requesting = false;
 
     client.on('connect', () => {
       output.event({ event: 'connect', where, again: everConnected });
@@ -80,6 +81,9 @@ export const connect: Command = async (context) => {
         : failure(`cannot connect to ${where}`, lastError ?? new Error('gave up connecting')));
     });
     client.on('*', (type: string, ...args: unknown[]) => {
+      // The answer to a .request is shown as its `reply` line (lines run one at a time, so
+      // a reply arriving now answers it); any other ipc.reply is shown as it came.
+      if (type === 'ipc.reply' && requesting) return;
       if (options.raw && type === 'data' && Buffer.isBuffer(args[0])) output.event({ event: 'data', direction: 'in', ...bytesFields(args[0]) });
       else if (isClientWireMessage(type, args)) output.event({ event: 'message', direction: 'in', type, data: args[0] });
     });
@@ -117,7 +121,10 @@ export const connect: Command = async (context) => {
           context.interrupt();
           return undefined;
         case 'request':
-          return request(client, options, output, parsed.type, parsed.data);
+          requesting = true;
+          return request(client, options, output, parsed.type, parsed.data).finally(() => {
+            requesting = false;
+          });
         default:
           try {
             const queued = !client.connected;
