@@ -190,7 +190,7 @@ describe('cli output', () => {
     const human = capture(false, false);
     human.output.event({ event: 'message', direction: 'in', client: 2, type: 'ping', data: { n: 1 } });
     human.output.event({ event: 'data', direction: 'out', client: 'all', bytes: 2, hex: '6869', text: 'hi' });
-    human.output.event({ event: 'frame', conn: 1, direction: 'to-server', bytes: 9, type: 't' });
+    human.output.event({ event: 'frame', client: 1, direction: 'to-server', bytes: 9, type: 't' });
     human.output.error('went wrong', 'E_X');
     expect(human.out).toEqual(['03:04:05.006 < #2 ping {"n":1}\n', '03:04:05.006 > all 2 bytes 6869 "hi"\n', '03:04:05.006 #1 client>server t\n']);
     expect(human.err).toEqual(['error: went wrong\n']);

@@ -86,7 +86,7 @@ describe('cli proxy', () => {
     const frames = proxy.records().filter((r) => r.event === 'frame');
     const toServer = frames.filter((r) => r.direction === 'to-server');
     expect(toServer.map((r) => r.type ?? r.invalid)).toEqual(['a', 'big', 'not JSON', 'not JSON', 'unfinished frame at the end of the stream']);
-    expect(toServer[0]).toEqual({ time: jasmine.any(String), event: 'frame', conn: 1, direction: 'to-server', bytes: (REQUEST[0] as Buffer).length - 1, type: 'a', data: 'héllo ☃ 🎉' });
+    expect(toServer[0]).toEqual({ time: jasmine.any(String), event: 'frame', client: 1, direction: 'to-server', bytes: (REQUEST[0] as Buffer).length - 1, type: 'a', data: 'héllo ☃ 🎉' });
     expect(toServer[1].data).toBe(BIG);
     expect(toServer[2]).toEqual(jasmine.objectContaining({ text: 'not json', hex: Buffer.from('not json').toString('hex') }));
     expect(toServer[3]).toEqual(jasmine.objectContaining({ bytes: 2, hex: 'fffe' }));

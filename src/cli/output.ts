@@ -20,7 +20,7 @@ export type EventRecord =
   | { event: 'message'; direction: 'in' | 'out'; client?: Peer; type: string; data?: unknown; queued?: boolean }
   | { event: 'data'; direction: 'in' | 'out'; client?: Peer; bytes: number; hex: string; text: string }
   | { event: 'reply'; type: string; data?: unknown }
-  | { event: 'frame'; conn: number; direction: 'to-server' | 'to-client'; bytes: number; type?: string; data?: unknown; invalid?: string; hex?: string; text?: string }
+  | { event: 'frame'; client: number; direction: 'to-server' | 'to-client'; bytes: number; type?: string; data?: unknown; invalid?: string; hex?: string; text?: string }
   | { event: 'error'; code?: string; message: string; [key: string]: unknown }
   | { event: 'closed'; where?: string };
 
@@ -130,9 +130,9 @@ export class Output {
         return `${this._arrow('in')} ${this._paint('bold', 'reply')} ${this._paint('cyan', r.type)}${r.data === undefined ? '' : ` ${preview(JSON.stringify(r.data))}`}`;
       case 'frame': {
         const dir = this._paint(r.direction === 'to-server' ? 'magenta' : 'green', r.direction === 'to-server' ? 'client>server' : 'server>client');
-        if (r.type !== undefined) return `#${r.conn} ${dir} ${this._paint('cyan', r.type)}${r.data === undefined ? '' : ` ${preview(JSON.stringify(r.data))}`}`;
+        if (r.type !== undefined) return `#${r.client} ${dir} ${this._paint('cyan', r.type)}${r.data === undefined ? '' : ` ${preview(JSON.stringify(r.data))}`}`;
         const why = r.invalid === undefined ? '' : `${this._paint('red', `(${r.invalid})`)} `;
-        return `#${r.conn} ${dir} ${why}${bytesLine(r.bytes, r.hex ?? '', r.text ?? '')}`;
+        return `#${r.client} ${dir} ${why}${bytesLine(r.bytes, r.hex ?? '', r.text ?? '')}`;
       }
       case 'error':
         return `${this._paint('red', '!')} ${r.code === undefined ? '' : `${r.code} `}${r.message}`;

@@ -43,29 +43,29 @@ export const proxy: Command = async (context) => {
   let next = 1;
   server.on('tlsClientError', (err: Error) => output.error(`a client failed the TLS handshake: ${describeError(err)}`, codeOf(err)));
   server.on(connectionEvent, (downstream: Socket) => {
-    const conn = next++;
+    const client = next++;
     const remote = downstream.remoteAddress === undefined ? undefined : `${downstream.remoteAddress}:${downstream.remotePort ?? ''}`;
-    output.event(remote === undefined ? { event: 'connect', client: conn } : { event: 'connect', client: conn, from: remote });
+    output.event(remote === undefined ? { event: 'connect', client } : { event: 'connect', client, from: remote });
     const upstream = dial();
     live.add(downstream);
     live.add(upstream);
-    tap(downstream, conn, 'to-server', delimiter, options.raw, output);
-    tap(upstream, conn, 'to-client', delimiter, options.raw, output);
+    tap(downstream, client, 'to-server', delimiter, options.raw, output);
+    tap(upstream, client, 'to-client', delimiter, options.raw, output);
     downstream.pipe(upstream);
     upstream.pipe(downstream);
     // One side failing ends the other: a client must see its server vanish, and the reverse.
     upstream.on('error', (err: Error) => {
-      output.error(`#${conn} ${toWhere}: ${describeError(err)}`, codeOf(err));
+      output.error(`#${client} ${toWhere}: ${describeError(err)}`, codeOf(err));
       downstream.destroy();
     });
     downstream.on('error', (err: Error) => {
-      output.error(`#${conn} client: ${describeError(err)}`, codeOf(err));
+      output.error(`#${client} the client: ${describeError(err)}`, codeOf(err));
       upstream.destroy();
     });
     let open = 2;
     const closed = (socket: Socket): void => {
       live.delete(socket);
-      if (--open === 0) output.event({ event: 'disconnect', client: conn });
+      if (--open === 0) output.event({ event: 'disconnect', client });
     };
     // A side that closed without ending first (a reset, a crash) ends the other gracefully:
     // what was already piped is still written before its FIN.
@@ -95,22 +95,22 @@ export const proxy: Command = async (context) => {
 };
 
 /** Prints what passes in one direction; it never changes the chunks, which `pipe` forwards. */
-function tap(socket: Socket, conn: number, direction: 'to-server' | 'to-client', delimiter: Buffer, raw: boolean, output: Output): void {
+function tap(socket: Socket, client: number, direction: 'to-server' | 'to-client', delimiter: Buffer, raw: boolean, output: Output): void {
   if (raw) {
-    socket.on('data', (chunk: Buffer) => output.event({ event: 'frame', conn, direction, ...bytesFields(chunk) }));
+    socket.on('data', (chunk: Buffer) => output.event({ event: 'frame', client, direction, ...bytesFields(chunk) }));
     return;
   }
   const frames = new FrameTap(delimiter, MAX_SHOWN_FRAME, (found) => {
     if (found.kind === 'oversize') {
-      output.event({ event: 'frame', conn, direction, bytes: found.bytes, invalid: `over ${MAX_SHOWN_FRAME} bytes, not shown` });
+      output.event({ event: 'frame', client, direction, bytes: found.bytes, invalid: `over ${MAX_SHOWN_FRAME} bytes, not shown` });
       return;
     }
     const decoded = decodeFrame(found.frame);
-    if ('type' in decoded) output.event({ event: 'frame', conn, direction, bytes: found.frame.length, type: decoded.type, data: decoded.data });
-    else output.event({ event: 'frame', conn, direction, invalid: decoded.invalid, ...bytesFields(found.frame) });
+    if ('type' in decoded) output.event({ event: 'frame', client, direction, bytes: found.frame.length, type: decoded.type, data: decoded.data });
+    else output.event({ event: 'frame', client, direction, invalid: decoded.invalid, ...bytesFields(found.frame) });
   });
   socket.on('data', (chunk: Buffer) => frames.push(chunk));
   socket.once('end', () => {
-    if (frames.pending > 0) output.event({ event: 'frame', conn, direction, bytes: frames.pending, invalid: 'unfinished frame at the end of the stream' });
+    if (frames.pending > 0) output.event({ event: 'frame', client, direction, bytes: frames.pending, invalid: 'unfinished frame at the end of the stream' });
   });
 }
