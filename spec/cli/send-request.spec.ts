@@ -100,7 +100,7 @@ describe('cli send', () => {
     expect(bad.stderr).toContain('bad data "{\\"n\\":": the data is not valid JSON');
   }, SPEC_MS);
 
-  it('exits 4 when the TLS handshake fails: an untrusted server, a server that wants a client certificate', async () => {
+  it('exits 4 when the TLS handshake fails: an untrusted server, a server that wants a client certificate, a server without TLS', async () => {
     const ipc = freshIpc((c) => {
       c.tls = { private: cert('server.key'), public: cert('server.pem'), trustedConnections: [cert('ca.pem')], requestCert: true, rejectUnauthorized: true };
     });
@@ -119,6 +119,15 @@ describe('cli send', () => {
     const good = await run(['send', target, 'ping', '1', '--ca', cert('ca.pem'), '--cert', cert('client.pem'), '--key', cert('client.key')]);
     expect(good.code).withContext(good.stderr).toBe(0);
     expect((await got)[0]).toBe(1);
+
+    // A plain server reads the TLS hello as an unfinished frame and waits: the handshake never ends.
+    const plain = freshIpc();
+    plain.serveNet('127.0.0.1', 0);
+    plain.server.start();
+    await plain.server.ready();
+    const notTls = await run(['request', `tls://localhost:${plain.server.port as number}`, 'ping', '--ca', cert('ca.pem'), '--timeout', '300']);
+    expect(notTls.code).toBe(4);
+    expect(notTls.stderr).toContain('the TLS handshake did not finish within 300 ms: does the server speak TLS?');
   }, SPEC_MS);
 });
 

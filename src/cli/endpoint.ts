@@ -7,7 +7,7 @@ import { Socket } from 'node:net';
 // The package entry itself (its `export =` singleton and classes), as a user's program loads it.
 import * as ipcModule from '../index';
 import { failure } from './diagnose';
-import { usageError } from './exit-codes';
+import { CliError, ExitCode, codeOf, usageError } from './exit-codes';
 import type { Options, TlsFiles } from './options';
 import { describe, type Target } from './target';
 
@@ -94,6 +94,28 @@ export function connectClient(ipc: Ipc, target: Exclude<Target, { kind: 'udp4' |
     throw failure(`cannot connect to ${describe(target)}`, err);
   }
   return ipc.of[id] as IpcClient;
+}
+
+/**
+ * Waits for `client` to connect (at most `timeout` ms, 0: for ever); on failure closes it and
+ * throws why. A `tls://` connection whose TCP part is up but whose handshake never finishes
+ * is a server that does not speak TLS (a plain node-ipc server reads the hello as an unfinished
+ * frame and waits): a TLS failure, exit 4, not a plain timeout.
+ * @throws CliError
+ */
+export async function waitReady(client: IpcClient, target: Target, timeout: number, where: string): Promise<void> {
+  try {
+    await client.ready(timeout > 0 ? { timeout } : undefined);
+  } catch (err) {
+    const socket = client.socket;
+    const stalled = target.kind === 'tls' && codeOf(err) === 'ERR_IPC_TIMEOUT' && socket !== false && !socket.connecting;
+    await client.close().catch(() => undefined);
+    if (stalled) {
+      throw new CliError(ExitCode.tls, `cannot connect to ${where}: the TLS handshake did not finish within ${timeout} ms: does the server speak TLS? (a plain server is host:port, without tls://)`, 'ERR_IPC_TIMEOUT');
+    }
+    if (codeOf(err) === 'ERR_IPC_TIMEOUT') throw new CliError(ExitCode.timeout, `cannot connect to ${where}: no connection within ${timeout} ms`, 'ERR_IPC_TIMEOUT');
+    throw failure(`cannot connect to ${where}`, err);
+  }
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { ExitCode, positionals, type Command } from '../context';
 import { failure, refusedCertificate } from '../diagnose';
-import { connectClient, makeIpc } from '../endpoint';
+import { connectClient, makeIpc, waitReady } from '../endpoint';
 import { CliError, codeOf, exitCodeFor, usageError } from '../exit-codes';
 import { remoteDetails, remoteText } from '../remote-error';
 import { describe, parseTarget, requireStream } from '../target';
@@ -33,12 +33,7 @@ export const request: Command = async (context) => {
   const errors: unknown[] = [];
   client.on('error', (err: unknown) => errors.push(err));
   let reply: unknown;
-  try {
-    await client.ready(wait);
-  } catch (err) {
-    await client.close().catch(() => undefined);
-    throw failure(`cannot connect to ${where}`, err);
-  }
+  await waitReady(client, target, options.timeout, where);
   try {
     reply = await client.request(type as string, data, wait);
   } catch (err) {

@@ -10,7 +10,7 @@
  */
 import { ExitCode, positionals, type Command, type Context } from '../context';
 import { failure, refusedCertificate } from '../diagnose';
-import { connectClient, makeIpc, startServer } from '../endpoint';
+import { connectClient, makeIpc, startServer, waitReady } from '../endpoint';
 import { CliError, codeOf, exitCodeFor, isTlsCode, usageError } from '../exit-codes';
 import { bytesFields, type EventRecord } from '../output';
 import { describe, parseTarget, type NetTarget } from '../target';
@@ -45,13 +45,7 @@ export const send: Command = async (context) => {
   client.on('disconnect', () => {
     if (!closing) dropped = true;
   });
-  try {
-    await client.ready(options.timeout > 0 ? { timeout: options.timeout } : undefined);
-  } catch (err) {
-    closing = true;
-    await client.close().catch(() => undefined);
-    throw failure(`cannot connect to ${where}`, err);
-  }
+  await waitReady(client, target, options.timeout, where);
   // The socket itself (client.socket, public) tells what the library forgives after a close
   // that handed everything to the kernel: a server that closed without reading resets the
   // connection instead of ending it.
