@@ -95,6 +95,22 @@ describe('cli connect', () => {
     expect(await connect.exit()).toEqual({ code: 0, signal: null });
   }, SPEC_MS);
 
+  it('closes at once on Ctrl-C, failing a request still waiting, and exits 0', async () => {
+    const path = join(tempDir(), 's.sock');
+    const ipc = freshIpc();
+    ipc.serve(path);
+    ipc.server.start();
+    await ipc.server.ready();
+    const asked = nextEvent(ipc.server, 'slow');
+    const connect = cli(['connect', path, '--json']); // default --timeout: 10 s
+    await connect.json((r) => r.event === 'connect', 'connected');
+    connect.write('.request slow {}\n');
+    await asked; // nobody answers it
+    expect(await connect.interrupt()).toEqual({ code: 0, signal: null });
+    expect(connect.records().find((r) => r.event === 'error')).toEqual(jasmine.objectContaining({ code: 'ERR_IPC_DISCONNECTED' }));
+    expect(connect.records().at(-1)).toEqual(jasmine.objectContaining({ event: 'closed' }));
+  }, SPEC_MS);
+
   it('exits 3 when it gives up without ever connecting, and 2 for a UDP target', async () => {
     const path = join(tempDir(), 'nobody.sock');
     const gaveUp = await run(['connect', path, '--retry', '10', '--max-retries', '3', '--no-stdin']);

@@ -33,7 +33,7 @@ function version(): string {
  * Runs the command line `argv` (without the node binary and script) and resolves with the exit
  * code. Never rejects: every failure becomes its exit code.
  */
-export async function main(argv: readonly string[]): Promise<ExitCodeValue | 130> {
+export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   const [name, ...rest] = argv;
   const early = new Output(argv.includes('--json'), process.stdout, process.stderr, process.env);
   if (name === undefined) {

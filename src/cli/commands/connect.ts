@@ -7,9 +7,10 @@
  * reply (or failure), so a script piped in reads as a conversation. Lines typed while the
  * connection is down are kept by the library and sent, in order, once it is back.
  *
- * Ends on the end of stdin, `.exit`, Ctrl-C or SIGTERM: waits for the connection if messages
- * wait for one (at most `--timeout`), then closes gracefully (everything sent is handed over)
- * and exits 0. When the library gives up reconnecting it exits 3 (never connected) or 5.
+ * Ends on the end of stdin (after the lines read so far, and a connection for messages waiting
+ * for one, at most `--timeout`), or at once on `.exit`, Ctrl-C or SIGTERM: closes gracefully
+ * (everything sent is handed over) and exits 0. When the library gives up reconnecting it
+ * exits 3 (never connected) or 5.
  */
 import { ExitCode, positionals, type Command } from '../context';
 import { describeError, failure } from '../diagnose';
@@ -22,6 +23,7 @@ import { readLines, type LineReader } from '../stdin';
 import { describe, parseTarget, requireStream } from '../target';
 import { parseLine } from '../typed-line';
 
+/** `node-ipc-ts connect <target>`: see the file comment and docs/CLI.md "connect". */
 export const connect: Command = async (context) => {
   const { options, output } = context;
   const [text] = positionals(context, ['target']);
@@ -91,12 +93,17 @@ export const connect: Command = async (context) => {
     let chain = Promise.resolve();
     let lineNumber = 0;
     let stopRequested = false;
-    const close = (): void => {
+    /**
+     * Closes gracefully. At the end of stdin (`afterLines`) the lines read so far run first and a
+     * connection is awaited for messages waiting for one; on Ctrl-C or `.exit` the close starts
+     * now (a request still waiting fails; messages no connection took are reported).
+     */
+    const close = (afterLines: boolean): void => {
       if (stopRequested) return;
       stopRequested = true;
       reader?.close();
-      void chain.then(async () => {
-        if (waitingForConnection && !client.destroyed) await client.ready(options.timeout > 0 ? { timeout: options.timeout } : undefined);
+      void (afterLines ? chain : Promise.resolve()).then(async () => {
+        if (afterLines && waitingForConnection && !client.destroyed) await client.ready(options.timeout > 0 ? { timeout: options.timeout } : undefined);
         closing = true;
         await client.close();
         output.event({ event: 'closed', where });
@@ -107,7 +114,7 @@ export const connect: Command = async (context) => {
         reject(failure(`closing the connection to ${where}`, err));
       });
     };
-    context.onStop(close);
+    context.onStop(() => close(false));
     const handle = (line: string): Promise<void> | void => {
       lineNumber++;
       const parsed = parseLine(line, { raw: options.raw, encoding: options.encoding, commands: true, addressed: false });
@@ -147,7 +154,7 @@ export const connect: Command = async (context) => {
         line: (line) => {
           chain = chain.then(() => handle(line));
         },
-        end: close,
+        end: () => close(true),
         interrupt: () => context.interrupt(),
       });
     }

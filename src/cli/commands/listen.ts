@@ -19,6 +19,7 @@ export function transportOf(target: Target): string {
   return target.kind === 'path' || target.kind === 'id' ? (process.platform === 'win32' ? 'pipe' : 'unix') : target.kind;
 }
 
+/** `node-ipc-ts listen <target>`: see the file comment and docs/CLI.md "listen". */
 export const listen: Command = async (context) => {
   const { options, output } = context;
   const [text] = positionals(context, ['target']);

@@ -23,6 +23,7 @@ const MAX_SHOWN_FRAME = 100 * 1024 * 1024;
 /** Milliseconds Ctrl-C waits for open connections to close before cutting them. */
 const STOP_GRACE = 2000;
 
+/** `node-ipc-ts proxy --listen <target> --to <target>`: see the file comment and docs/CLI.md "proxy". */
 export const proxy: Command = async (context) => {
   const { options, output } = context;
   positionals(context, []);

@@ -15,6 +15,7 @@ import { remoteDetails, remoteText } from '../remote-error';
 import { describe, parseTarget, requireStream } from '../target';
 import { parseData } from '../typed-line';
 
+/** `node-ipc-ts request <target> <type> [data]`: see the file comment and docs/CLI.md "request". */
 export const request: Command = async (context) => {
   const { options, output } = context;
   const [text, type, dataText] = positionals(context, ['target', 'type'], ['data']);

@@ -19,6 +19,7 @@ import { parseBytes, parseData } from '../typed-line';
 /** What to send: a message, or raw bytes. */
 type Payload = { kind: 'message'; type: string; data: unknown } | { kind: 'raw'; bytes: Buffer };
 
+/** `node-ipc-ts send <target> <type> [data]`: see the file comment and docs/CLI.md "send". */
 export const send: Command = async (context) => {
   const { options, output } = context;
   const [text, first, second] = options.raw ? positionals(context, ['target', 'bytes']) : positionals(context, ['target', 'type'], ['data']);
