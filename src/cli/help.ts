@@ -83,9 +83,9 @@ Connects to <target>, prints what the server sends, sends each typed line:
   .request type {json}           a request; prints the reply (or the remote error)
   .exit                          close and exit
 Lines run in order; a .request holds later lines until its reply. Reconnects as the library
-does (every --retry ms, forever unless --max-retries) and says so. Ends on end of stdin,
-.exit or Ctrl-C: waits (at most --timeout) for a connection if messages are waiting, closes
-gracefully, exit 0.
+does (every --retry ms, forever unless --max-retries) and says so. The end of stdin closes
+after the lines read so far (waiting at most --timeout for a connection if messages wait for
+one); .exit and Ctrl-C close at once. Either way gracefully, exit 0.
 
 Flags:
   --socket-root <dir>  --appspace <prefix>   how an id target resolves
