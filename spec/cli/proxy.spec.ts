@@ -9,10 +9,10 @@
 import { once } from 'node:events';
 import { connect as netConnect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { freshIpc, nextEvent, tempDir } from '../helpers/support';
+import { expectErrors, freshIpc, nextEvent, tempDir } from '../helpers/support';
 import { teardown } from '../helpers/teardown';
 import { OLD_SIDES } from '../compat/peers';
-import { cli, SPEC_MS } from './cli-process';
+import { cert, cli, run, SPEC_MS } from './cli-process';
 
 const OLD_9 = OLD_SIDES[0] as NonNullable<(typeof OLD_SIDES)[0]>;
 
@@ -138,14 +138,37 @@ describe('cli proxy', () => {
     expect(await proxy.interrupt()).toEqual({ code: 0, signal: null });
   }, SPEC_MS);
 
+  it('ends TLS on both sides (--cert/--key toward the client, --to-ca toward the server), and cuts a client whose server refuses the proxy', async () => {
+    const ipc = freshIpc((c) => { c.tls = { private: cert('server.key'), public: cert('server.pem') }; });
+    ipc.serveNet('localhost', 0);
+    ipc.server.start();
+    await ipc.server.ready();
+    const server = `tls://localhost:${ipc.server.port as number}`;
+    const proxy = cli(['proxy', '--listen', 'tls://localhost:0', '--cert', cert('server.pem'), '--key', cert('server.key'), '--to', server, '--to-ca', cert('ca.pem'), '--json']);
+    const { where } = await proxy.json((r) => r.event === 'listening', 'listening');
+    expect(where).toMatch(/^tls:\/\/localhost:\d+$/);
+    const got = nextEvent(ipc.server, 'ping');
+    const sent = await run(['send', where, 'ping', '"through TLS twice"', '--ca', cert('ca.pem')]);
+    expect(sent.code).withContext(sent.stderr).toBe(0);
+    expect((await got)[0]).toBe('through TLS twice');
+    expect(await proxy.json((r) => r.event === 'frame', 'the frame')).toEqual(jasmine.objectContaining({ direction: 'to-server', type: 'ping', data: 'through TLS twice' }));
+
+    // Without --to-ca the proxy cannot reach the server: it has read nothing of its client, whose
+    // close is then a reset, so send does not mistake it for delivery.
+    expectErrors(ipc); // the proxy's refused handshake, as the server sees it
+    const blind = cli(['proxy', '--listen', '127.0.0.1:0', '--to', server]);
+    const port = Number(/:(\d+) \(tcp\)$/.exec(await blind.line((l) => l.includes('listening on'), 'listening'))?.[1]);
+    const lost = await run(['send', `127.0.0.1:${port}`, 'ping', '1']);
+    expect(lost.code).withContext(lost.stderr).toBe(5);
+    await blind.stderrHas("the server's certificate is not trusted: give its CA with --to-ca");
+  }, SPEC_MS);
+
   it('closes a client whose server is not there, says why, and goes on; bad arguments exit 2', async () => {
     const dir = tempDir();
     const proxy = cli(['proxy', '--listen', join(dir, 'tap.sock'), '--to', join(dir, 'nobody.sock')]);
     await proxy.line((l) => l.includes('listening on'), 'listening');
-    const client = netConnect({ path: join(dir, 'tap.sock') });
-    teardown.add(() => client.destroy());
-    client.on('error', () => undefined);
-    await once(client, 'close');
+    const lost = await run(['send', join(dir, 'tap.sock'), 'ping']);
+    expect(lost.code).withContext(lost.stderr).toBe(5); // what it wrote was never read: a reset, not a delivery
     await proxy.stderrHas(`error: #1 ${join(dir, 'nobody.sock')}: nothing listens there (connect ENOENT ${join(dir, 'nobody.sock')})`);
     await proxy.line((l) => l.endsWith('- #1 disconnected'), 'the end of #1');
     expect(await proxy.interrupt()).toEqual({ code: 0, signal: null });

@@ -43,7 +43,9 @@ export async function listenOn(target: StreamTarget, options: Options): Promise<
       ...(files.ca === undefined ? {} : { ca: readFileSync(files.ca), requestCert: true, rejectUnauthorized: true }),
       allowHalfOpen: true,
     })
-    : netServer({ allowHalfOpen: true });
+    // Nothing is read from a client before its server is reached: if that fails, the unread
+    // bytes make its close a reset, so the client does not take it for delivery.
+    : netServer({ allowHalfOpen: true, pauseOnConnect: true });
   const connectionEvent = target.kind === 'tls' ? 'secureConnection' : 'connection';
   if (target.kind === 'path' || target.kind === 'id') {
     const path = localPath(options, target);
@@ -96,19 +98,25 @@ function nobodyAnswers(path: string): Promise<boolean> {
   });
 }
 
+/** Opens upstream connections; `readyEvent` says when one is usable (after the TLS handshake for `tls://`). */
+export interface Dialler {
+  dial(): Socket;
+  readonly readyEvent: 'connect' | 'secureConnect';
+}
+
 /**
  * A dialler for `target`: each call opens one upstream connection (half-open allowed, so a
  * graceful close passes through as it happens). Paths and TLS files are resolved once.
  */
-export function dialler(target: StreamTarget, options: Options): () => Socket {
+export function dialler(target: StreamTarget, options: Options): Dialler {
   switch (target.kind) {
     case 'path':
     case 'id': {
       const path = localPath(options, target);
-      return () => netConnect({ path, allowHalfOpen: true });
+      return { dial: () => netConnect({ path, allowHalfOpen: true }), readyEvent: 'connect' };
     }
     case 'tcp':
-      return () => netConnect({ host: target.host, port: target.port, allowHalfOpen: true });
+      return { dial: () => netConnect({ host: target.host, port: target.port, allowHalfOpen: true }), readyEvent: 'connect' };
     default: {
       const files = options.toTls;
       const tls = {
@@ -120,7 +128,7 @@ export function dialler(target: StreamTarget, options: Options): () => Socket {
         rejectUnauthorized: !files.insecure,
         allowHalfOpen: true,
       };
-      return () => tlsConnect(tls);
+      return { dial: () => tlsConnect(tls), readyEvent: 'secureConnect' };
     }
   }
 }

@@ -34,7 +34,7 @@ export const proxy: Command = async (context) => {
   const to = requireStream(parseTarget(options.to, false), 'proxy --to');
   checkTlsFlags(options.tls, from, 'listen');
   checkTlsFlags(options.toTls, to, 'to');
-  const dial = dialler(to, options);
+  const upstreams = dialler(to, options);
   const toWhere = describe(to);
   const { server, where, connectionEvent } = await listenOn(from, options);
   output.event({ event: 'listening', where, transport: transportOf(from) });
@@ -47,21 +47,25 @@ export const proxy: Command = async (context) => {
     const client = next++;
     const remote = downstream.remoteAddress === undefined ? undefined : `${downstream.remoteAddress}:${downstream.remotePort ?? ''}`;
     output.event(remote === undefined ? { event: 'connect', client } : { event: 'connect', client, from: remote });
-    const upstream = dial();
+    const upstream = upstreams.dial();
     live.add(downstream);
     live.add(upstream);
-    tap(downstream, client, 'to-server', delimiter, options.raw, output);
-    tap(upstream, client, 'to-client', delimiter, options.raw, output);
-    downstream.pipe(upstream);
-    upstream.pipe(downstream);
-    // One side failing ends the other: a client must see its server vanish, and the reverse.
+    // Bytes flow once the server is reached (a plain --listen reads nothing before: see listenOn).
+    upstream.once(upstreams.readyEvent, () => {
+      tap(downstream, client, 'to-server', delimiter, options.raw, output);
+      tap(upstream, client, 'to-client', delimiter, options.raw, output);
+      downstream.pipe(upstream);
+      upstream.pipe(downstream);
+    });
+    // One side failing cuts the other: a client must see its server vanish, and the reverse.
     upstream.on('error', (err: Error) => {
-      output.error(`#${client} ${toWhere}: ${describeError(err)}`, codeOf(err));
-      downstream.destroy();
+      // The flags that fix a TLS fault toward --to are the --to-* ones.
+      output.error(`#${client} ${toWhere}: ${describeError(err).replace(/--(ca|cert|key)\b/g, '--to-$1')}`, codeOf(err));
+      cut(downstream);
     });
     downstream.on('error', (err: Error) => {
       output.error(`#${client} the client: ${describeError(err)}`, codeOf(err));
-      upstream.destroy();
+      cut(upstream);
     });
     let open = 2;
     const closed = (socket: Socket): void => {
@@ -94,6 +98,23 @@ export const proxy: Command = async (context) => {
     });
   });
 };
+
+/**
+ * Ends a connection with a reset where Node can (TCP, Node 18.3+): a clean FIN would tell the
+ * peer that everything it sent was taken, when the other side never got it (`send` reads a
+ * reset as "not handed over"). A Unix socket has no reset; its unread bytes do the same.
+ */
+function cut(socket: Socket): void {
+  try {
+    if (typeof socket.resetAndDestroy === 'function' && !socket.destroyed) {
+      socket.resetAndDestroy();
+      return;
+    }
+  } catch {
+    // not a TCP socket
+  }
+  socket.destroy();
+}
 
 /** Prints what passes in one direction; it never changes the chunks, which `pipe` forwards. */
 function tap(socket: Socket, client: number, direction: 'to-server' | 'to-client', delimiter: Buffer, raw: boolean, output: Output): void {
