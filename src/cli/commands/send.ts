@@ -82,8 +82,8 @@ export const send: Command = async (context) => {
     return exit === ExitCode.tls || exit === ExitCode.closed;
   });
   if (fault !== undefined) {
-    const context = `the message may not have been read: ${where} closed the connection without reading everything`;
-    throw refusedCertificate(context, fault, target.kind === 'tls' && options.tls.cert !== undefined) ?? failure(context, fault);
+    const why = `the message may not have been read: ${where} closed the connection without reading everything`;
+    throw refusedCertificate(why, fault, target.kind === 'tls' && options.tls.cert !== undefined) ?? failure(why, fault);
   }
   if (dropped) throw new CliError(ExitCode.closed, `${where} closed the connection before the message was handed over`, 'ERR_CLI_CLOSED');
   output.event(record);
