@@ -2,9 +2,9 @@
 /**
  * Packaging check (run after `npm run build`):
  * 1. the tarball (`npm pack --dry-run`) holds only package.json, README.md, the license,
- *    dist/ JavaScript, declarations and source maps, and the one-line stubs of node-ipc 9.x's
- *    deep paths (dao/, entities/) for resolvers that ignore "exports": no specs, examples or
- *    certificates;
+ *    dist/ JavaScript, declarations and source maps, the one-line stubs of node-ipc 9.x's
+ *    deep paths (dao/, entities/) for resolvers that ignore "exports", and the `node-ipc-ts`
+ *    command's bin/ wrapper: no specs, examples or certificates;
  * 2. every source map in it either embeds its sources (`sourcesContent`) or points only at
  *    files the tarball holds;
  * 3. `attw --pack` (Are the Types Wrong?) finds no problem for node10, node16 CJS/ESM and
@@ -30,13 +30,14 @@ const ALLOWED = [
   /^licen[cs]e(\.md|\.txt)?$/i,
   /^dist\/(?:[\w-]+\/)*[\w.-]+\.(?:js|mjs|cjs|d\.ts|d\.mts|d\.cts|js\.map|mjs\.map|cjs\.map)$/,
   /^(?:dao|entities)\/\w+\.(?:js|d\.ts)$/,
+  /^bin\/node-ipc-ts\.js$/,
 ];
 for (const file of files) {
   if (!ALLOWED.some((pattern) => pattern.test(file))) problems.push(`tarball holds an unexpected file: ${file}`);
 }
 // node-ipc 9.x's deep paths: built modules plus stubs at the 9.x paths (see package.json "exports").
 const DEEP = ['dao/socketServer', 'dao/client', 'entities/EventParser'];
-const REQUIRED = ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.d.mts'];
+const REQUIRED = ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.d.mts', 'bin/node-ipc-ts.js', 'dist/cli/main.js'];
 for (const path of DEEP) REQUIRED.push(`dist/${path}.js`, `dist/${path}.d.ts`, `${path}.js`, `${path}.d.ts`);
 for (const required of REQUIRED) {
   if (!files.includes(required)) problems.push(`tarball lacks ${required}`);
