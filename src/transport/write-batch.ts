@@ -6,8 +6,12 @@
  * Why copy on add: the caller may reuse its buffer as soon as `emit` returns, yet the write
  * happens at the end of the tick. Copying straight into the slab is the only copy made: no
  * Buffer object per message (a copy per emit, as node-ipc made) and no `Buffer.concat` at
- * flush (what joining the callers' own buffers would cost).
+ * flush (what joining the callers' own buffers would cost). The one exception is a large
+ * frame its protocol made in a Buffer of its own and marked so (`ownFrame` in codec/raw.ts, the
+ * structured-clone frames of `serialization: 'advanced'`): nobody else holds it, so it is
+ * written as it is, and a 32 MiB message is not copied a second time.
  */
+import { isOwnedFrame } from '../codec/raw';
 
 /** First slab of a connection: small, since a quiet connection keeps its slab. */
 const MIN_SLAB_BYTES = 8 * 1024;
@@ -60,7 +64,11 @@ export class WriteBatch {
       }
     }
     const length = bytes.length;
-    if (length >= OWN_COPY_BYTES) {
+    if (length >= OWN_COPY_BYTES && isOwnedFrame(bytes)) {
+      // A frame the protocol made and nobody else holds (a large structured-clone frame):
+      // written as it is, no second copy of a large payload.
+      this._pushOwned(bytes);
+    } else if (length >= OWN_COPY_BYTES) {
       const copy = Buffer.allocUnsafeSlow(length);
       copy.set(bytes);
       this._pushOwned(copy);
