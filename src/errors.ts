@@ -20,6 +20,10 @@ export type IpcErrorCode =
   | 'ERR_IPC_INVALID_JSON'
   /** A frame is JSON but not an object envelope `{"type": ..., "data": ...}`. */
   | 'ERR_IPC_INVALID_MESSAGE'
+  /** `serialization: 'advanced'`: a frame whose header, end byte or structured-clone body does not decode. */
+  | 'ERR_IPC_INVALID_FRAME'
+  /** The peer speaks the other serialization (JSON frames to an advanced endpoint, or advanced frames to a JSON one). */
+  | 'ERR_IPC_SERIALIZATION_MISMATCH'
   /** An envelope's `type` is not a non-empty string, or (guarded) a prototype name such as `__proto__`. */
   | 'ERR_IPC_INVALID_EVENT'
   /** Guarded: an event name longer than `config.maxEventNameLength`. */

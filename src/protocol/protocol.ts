@@ -10,6 +10,7 @@
  * | node-ipc 14 `fast`, `guarded`, `assured` | {@link EnvelopeProtocol} |
  * | node-ipc 14 `raw` (or `rawBuffer` with 14 keys) | {@link RawProtocol} |
  * | node-ipc 14 custom parser object or class | {@link ParserProtocol} |
+ * | `serialization: 'advanced'` (any profile but raw and custom) | {@link AdvancedProtocol} |
  *
  * A protocol owns its framing: it makes the reader of each connection (chunk in, messages
  * out), so the transport only moves bytes.
