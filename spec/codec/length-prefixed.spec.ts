@@ -10,7 +10,7 @@ import { LengthPrefixedDatagramReader, LengthPrefixedReader } from '../../src/co
 import type { MessageSink } from '../../src/codec/reader';
 import { decodeStructured, encodeStructured } from '../../src/codec/structured';
 import { IpcError } from '../../src/errors';
-import { frameBody, frameOf, v8Body } from '../helpers/advanced';
+import { frameBody, frameOf, v8Body, wireOf } from '../helpers/advanced';
 
 interface Seen { messages: Array<[string, unknown]>; errors: Array<[IpcError, boolean]> }
 
@@ -24,7 +24,7 @@ function sink(): { sink: MessageSink; seen: Seen } {
 
 function reader(max = 1 << 20, policy: EventPolicy | null = null): { reader: LengthPrefixedReader; seen: Seen } {
   const { sink: s, seen } = sink();
-  return { reader: new LengthPrefixedReader(max, (body) => decodeStructured(body, policy), s), seen };
+  return { reader: new LengthPrefixedReader(max, (source, start, end) => decodeStructured(source, policy, start, end), s), seen };
 }
 
 const MESSAGES: Array<[string, unknown]> = [
@@ -36,11 +36,20 @@ const MESSAGES: Array<[string, unknown]> = [
 
 describe('advanced frames', () => {
   it('writes the documented bytes: c1, the body length (big-endian), the body, 0c', () => {
-    expect(encodeStructured('hi', 'x')).toEqual(Buffer.concat([
+    // A small ASCII JSON body comes as a string of bytes (written as latin1), anything else as a Buffer.
+    const small = encodeStructured('hi', 'x');
+    expect(typeof small).toBe('string');
+    expect(Buffer.from(small as string, 'latin1')).toEqual(Buffer.concat([
       Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x18]), Buffer.from('{"type":"hi","data":"x"}'), Buffer.from([0x0c]),
     ]));
+    const accented = encodeStructured('hé', 'x');
+    expect(Buffer.isBuffer(accented)).toBeTrue();
+    expect(accented).toEqual(Buffer.concat([
+      Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x19]), Buffer.from('{"type":"hé","data":"x"}'), Buffer.from([0x0c]),
+    ]));
+    expect(wireOf('hi', 'x'.repeat(300)).readUInt32BE(1)).withContext('a header made for another length is not reused').toBe(23 + 300);
     // A V8 body starts with V8's version tag ff; the type is its first value ("t", one byte).
-    const frame = encodeStructured('t', new Map([[1, 2]]));
+    const frame = wireOf('t', new Map([[1, 2]]));
     expect(frame[0]).toBe(0xc1);
     expect(frame.readUInt32BE(1)).toBe(frame.length - 6);
     expect(frame[5]).toBe(0xff);
@@ -49,7 +58,7 @@ describe('advanced frames', () => {
   });
 
   it('delivers every message once, in order, split at every byte offset and one byte at a time', () => {
-    const wire = Buffer.concat(MESSAGES.map(([type, data]) => encodeStructured(type, data)));
+    const wire = Buffer.concat(MESSAGES.map(([type, data]) => wireOf(type, data)));
     const check = (seen: Seen, what: string): void => {
       expect(seen.errors).withContext(what).toEqual([]);
       expect(seen.messages.length).withContext(what).toBe(MESSAGES.length);
@@ -68,6 +77,27 @@ describe('advanced frames', () => {
     const { reader: r, seen } = reader();
     for (let i = 0; i < wire.length; i++) r.push(wire.subarray(i, i + 1));
     check(seen, 'byte by byte');
+  });
+
+  it('fills a large frame in place once a quarter of it arrived, in any chunking, holding no more than arrived', () => {
+    const big = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big[i] = i / 4096;
+    const wire = Buffer.concat([wireOf('a', 1), wireOf('big', big), wireOf('b', 2)]);
+    // Socket-sized chunks; chunks that end just past the quarter; one chunk holding most of it.
+    for (const size of [65536, 786_441, 3_000_017]) {
+      const { reader: r, seen } = reader(8 * 1024 * 1024);
+      let fed = 0;
+      for (let at = 0; at < wire.length; at += size) {
+        const part = wire.subarray(at, at + size);
+        r.push(part);
+        fed += part.length;
+        expect(r.pendingBytes).toBeLessThanOrEqual(fed);
+      }
+      expect(seen.errors).toEqual([]);
+      expect(seen.messages.map(([type]) => type)).toEqual(['a', 'big', 'b']);
+      const got = (seen.messages[1] as [string, Buffer])[1];
+      expect(Buffer.isBuffer(got) && got.equals(big)).withContext(`chunks of ${size}`).toBeTrue();
+    }
   });
 
   it('refuses a frame over maxMessageSize from its header alone, keeping nothing of it', () => {
@@ -92,7 +122,7 @@ describe('advanced frames', () => {
 
   it('holds an unfinished frame (header included in pendingBytes) until its last byte', () => {
     const { reader: r, seen } = reader();
-    const frame = encodeStructured('a', 'b'.repeat(50));
+    const frame = wireOf('a', 'b'.repeat(50));
     r.push(frame.subarray(0, 30));
     expect(r.pendingBytes).toBe(30);
     r.push(frame.subarray(30, frame.length - 1));
@@ -117,13 +147,13 @@ describe('advanced frames', () => {
     }
     // After a good frame, a JSON-looking byte is a stream out of step, not a mismatch.
     const { reader: r, seen } = reader();
-    r.push(Buffer.concat([encodeStructured('a', 1), Buffer.from('{"type":"b"}\f')]));
+    r.push(Buffer.concat([wireOf('a', 1), Buffer.from('{"type":"b"}\f')]));
     expect(seen.messages).toEqual([['a', 1]]);
     expect(seen.errors.map(([e]) => e.code)).toEqual(['ERR_IPC_INVALID_FRAME']);
   });
 
   it('catches a stream out of step at the end byte of a frame whose length lies', () => {
-    const good = encodeStructured('a', 'xyz');
+    const good = wireOf('a', 'xyz');
     const lying = Buffer.from(good);
     lying.writeUInt32BE(good.length - 7, 1);
     const { reader: r, seen } = reader();
@@ -134,17 +164,17 @@ describe('advanced frames', () => {
 
   it('reads the rest of a chunk with the next one when a listener throws, staying in step', () => {
     const got: unknown[] = [];
-    const r = new LengthPrefixedReader(1 << 20, (body) => decodeStructured(body, null), {
+    const r = new LengthPrefixedReader(1 << 20, (source, start, end) => decodeStructured(source, null, start, end), {
       onMessage: (type, data) => {
         if (type === 'boom') throw new Error('listener failed');
         got.push(data);
       },
       onProtocolError: (err) => { throw err; },
     });
-    const wire = Buffer.concat([encodeStructured('a', 1), encodeStructured('boom', 2), encodeStructured('a', 3)]);
+    const wire = Buffer.concat([wireOf('a', 1), wireOf('boom', 2), wireOf('a', 3)]);
     expect(() => r.push(wire)).toThrowError('listener failed');
     expect(got).toEqual([1]);
-    r.push(encodeStructured('a', 4));
+    r.push(wireOf('a', 4));
     expect(got).toEqual([1, 3, 4]);
   });
 
@@ -166,24 +196,24 @@ describe('advanced frames', () => {
     expect(code(v8Body('error', Buffer.from([0x5c, 0x5c])), guarded)).toBe('ERR_IPC_RESERVED_EVENT');
     expect(code(v8Body('fine', Buffer.from([0x5c, 0x5c])), guarded)).toBe('ERR_IPC_INVALID_FRAME');
     const assured = new EventPolicy({ maxEventNameLength: 256, allowReservedEvents: false, allowedEvents: new Set(['ok']) });
-    expect(code(frameBody(encodeStructured('other', new Map())), assured)).toBe('ERR_IPC_EVENT_NOT_ALLOWED');
-    expect(code(frameBody(encodeStructured('ok', new Map())), assured)).toBe('ok');
+    expect(code(frameBody(wireOf('other', new Map())), assured)).toBe('ERR_IPC_EVENT_NOT_ALLOWED');
+    expect(code(frameBody(wireOf('ok', new Map())), assured)).toBe('ok');
     // A `__proto__` key is an own property, never the prototype.
-    const decoded = decodeStructured(frameBody(encodeStructured('p', JSON.parse('{"__proto__":{"polluted":1}}'))), null) as { data: object };
+    const decoded = decodeStructured(frameBody(wireOf('p', JSON.parse('{"__proto__":{"polluted":1}}'))), null) as { data: object };
     expect(Object.getPrototypeOf(decoded.data)).toBe(Object.prototype);
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
   });
 
   it('reads a datagram as exactly one frame; faults drop it and reading goes on', () => {
     const { sink: s, seen } = sink();
-    const r = new LengthPrefixedDatagramReader(100, (body) => decodeStructured(body, null), s);
-    r.read(encodeStructured('a', new Set([1])));
+    const r = new LengthPrefixedDatagramReader(100, (source, start, end) => decodeStructured(source, null, start, end), s);
+    r.read(wireOf('a', new Set([1])));
     r.read(Buffer.from('{"type":"a","data":1}\f'));
-    r.read(encodeStructured('a', 1).subarray(0, 8));
-    r.read(Buffer.concat([encodeStructured('a', 1), Buffer.from([0])]));
-    r.read(encodeStructured('big', 'x'.repeat(200)));
+    r.read(wireOf('a', 1).subarray(0, 8));
+    r.read(Buffer.concat([wireOf('a', 1), Buffer.from([0])]));
+    r.read(wireOf('big', 'x'.repeat(200)));
     r.read(Buffer.from([0xc1, 0, 0]));
-    r.read(encodeStructured('b', 2n));
+    r.read(wireOf('b', 2n));
     expect(seen.messages).toEqual([['a', new Set([1])], ['b', 2n]]);
     expect(seen.errors.map(([e, fatal]) => [e.code, fatal])).toEqual([
       ['ERR_IPC_SERIALIZATION_MISMATCH', false], ['ERR_IPC_INVALID_FRAME', false], ['ERR_IPC_INVALID_FRAME', false],
@@ -194,13 +224,13 @@ describe('advanced frames', () => {
   it('makes the JSON readers tell an advanced peer from its first byte (fatal on a stream, whatever the profile)', () => {
     const { sink: s, seen } = sink();
     const json = new JsonStreamReader({ delimiter: '\f', maxMessageSize: 1 << 20, policy: null, decodeFaultsAreFatal: false }, s);
-    json.push(encodeStructured('a', 1));
+    json.push(wireOf('a', 1));
     json.push(Buffer.from('{"type":"a","data":1}\f'));
     expect(seen.messages).toEqual([]);
     expect(seen.errors.map(([e, fatal]) => [e.code, fatal])).toEqual([['ERR_IPC_SERIALIZATION_MISMATCH', true]]);
     const udp = sink();
     const datagrams = new JsonDatagramReader({ delimiter: '\f', maxMessageSize: 1 << 20, policy: null, decodeFaultsAreFatal: false }, udp.sink);
-    datagrams.read(encodeStructured('a', 1));
+    datagrams.read(wireOf('a', 1));
     datagrams.read(Buffer.from('{"type":"a","data":1}\f'));
     expect(udp.seen.messages).toEqual([['a', 1]]);
     expect(udp.seen.errors.map(([e, fatal]) => [e.code, fatal])).toEqual([['ERR_IPC_SERIALIZATION_MISMATCH', false]]);

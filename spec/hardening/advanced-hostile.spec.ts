@@ -9,8 +9,7 @@ import type { Socket } from 'node:net';
 import type { Client } from '../../src/client';
 import { IpcError } from '../../src/errors';
 import type { Server } from '../../src/server';
-import { encodeStructured } from '../../src/codec/structured';
-import { frameOf, v8Body } from '../helpers/advanced';
+import { frameOf, v8Body, wireOf } from '../helpers/advanced';
 import { HARD_TRANSPORTS, closedWithin, rawPeer } from '../helpers/hardening';
 import { freshIpc, nextEvent, tempDir } from '../helpers/support';
 
@@ -23,7 +22,7 @@ function headerOnly(length: number): Buffer {
 
 /** A frame whose length says one byte less than its body has. */
 function lyingFrame(): Buffer {
-  const frame = Buffer.from(encodeStructured('a', 'abc'));
+  const frame = Buffer.from(wireOf('a', 'abc'));
   frame.writeUInt32BE(frame.readUInt32BE(1) - 1, 1);
   return frame;
 }
@@ -98,7 +97,7 @@ for (const transport of HARD_TRANSPORTS) {
       raw.on('error', () => undefined);
       await accepted;
       const gone = nextEvent(server, 'socket.disconnected');
-      raw.end(encodeStructured('a', new Set([1])).subarray(0, 12));
+      raw.end(wireOf('a', new Set([1])).subarray(0, 12));
       await gone;
       const pong = nextEvent(client, 'pong');
       client.emit('ping', 1n);

@@ -9,9 +9,9 @@ import * as fc from 'fast-check';
 import { isJsonExact } from '../../src/codec/json-exact';
 import { LengthPrefixedReader } from '../../src/codec/length-prefixed';
 import type { MessageSink } from '../../src/codec/reader';
-import { decodeStructured, encodeStructured } from '../../src/codec/structured';
+import { decodeStructured } from '../../src/codec/structured';
 import { IpcError } from '../../src/errors';
-import { cloneDifference, frameOf } from '../helpers/advanced';
+import { cloneDifference, frameOf, wireOf } from '../helpers/advanced';
 import { cutAt } from '../helpers/hardening';
 
 interface Seen { messages: Array<[string, unknown]>; errors: Array<[IpcError, boolean]> }
@@ -22,7 +22,7 @@ function reader(max: number): { reader: LengthPrefixedReader; seen: Seen } {
     onMessage: (type, data) => seen.messages.push([type, data]),
     onProtocolError: (err, fatal) => seen.errors.push([err, fatal]),
   };
-  return { reader: new LengthPrefixedReader(max, (body) => decodeStructured(body, null), sink), seen };
+  return { reader: new LengthPrefixedReader(max, (source, start, end) => decodeStructured(source, null, start, end), sink), seen };
 }
 
 /** Every value structured clone copies, deeply nested: Maps, Sets, Dates, BigInts, typed arrays, sparse arrays, boxed values. */
@@ -44,7 +44,7 @@ const cutsArb = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength
 describe('advanced serialization properties', () => {
   it('gives back what structuredClone gives, for any structured value, in any chunking', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.string({ maxLength: 8 }), structuredArb), { maxLength: 6 }), cutsArb, (pairs, cuts) => {
-      const wire = Buffer.concat(pairs.map(([type, data]) => encodeStructured(type, data)));
+      const wire = Buffer.concat(pairs.map(([type, data]) => wireOf(type, data)));
       const { reader: r, seen } = reader(1 << 24);
       for (const part of cutAt(wire, cuts)) r.push(part);
       expect(seen.errors).toEqual([]);
@@ -61,7 +61,7 @@ describe('advanced serialization properties', () => {
       if (!isJsonExact(value)) return;
       expect(cloneDifference(JSON.parse(JSON.stringify(value)), structuredClone(value))).toBeNull();
       // And the frame carries a JSON body (first body byte `{`).
-      expect(encodeStructured('t', value)[5]).toBe(0x7b);
+      expect(wireOf('t', value)[5]).toBe(0x7b);
     }), { numRuns: 1000 });
     const refused: unknown[] = [undefined, NaN, -0, Infinity, 1n, new Date(0), sparse(), Object.assign([1], { extra: 2 }),
       { a: undefined }, { toJSON: () => 1 }, new Map(), Buffer.alloc(1), 'x'.repeat(5000), new (class Point { x = 1; })()];
@@ -75,7 +75,7 @@ describe('advanced serialization properties', () => {
     node.self = node;
     node.list.push(node, node);
     const { reader: r, seen } = reader(1 << 20);
-    r.push(encodeStructured('graph', { node, sparse: sparse(), zero: -0 }));
+    r.push(wireOf('graph', { node, sparse: sparse(), zero: -0 }));
     const data = (seen.messages[0] as [string, { node: typeof node; sparse: number[]; zero: number }])[1];
     expect(data.node.self).toBe(data.node);
     expect(data.node.list[0]).toBe(data.node);
@@ -106,7 +106,7 @@ describe('advanced serialization properties', () => {
     const bodyArb = fc.oneof(
       fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
       fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.concat([Buffer.from([0xff, 0x0f]), Buffer.from(b)])),
-      fc.tuple(fc.string(), fc.uint8Array({ maxLength: 100 })).map(([type, b]) => Buffer.concat([encodeStructured(type, 0).subarray(5, -1), Buffer.from(b)])),
+      fc.tuple(fc.string(), fc.uint8Array({ maxLength: 100 })).map(([type, b]) => Buffer.concat([wireOf(type, 0).subarray(5, -1), Buffer.from(b)])),
       fc.string().map((s) => Buffer.from(s)),
     );
     fc.assert(fc.property(bodyArb, (body) => {

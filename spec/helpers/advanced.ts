@@ -3,6 +3,7 @@
  * bytes no well-behaved sender writes.
  */
 import { Serializer } from 'node:v8';
+import { encodeStructured } from '../../src/codec/structured';
 
 /** A frame around `body`: c1, `length` (the body's own unless a lie is wanted), the body, 0c. */
 export function frameOf(body: Buffer, length = body.length): Buffer {
@@ -68,4 +69,10 @@ export function cloneDifference(actual: unknown, expected: unknown, path = '$', 
     if (diff !== null) return diff;
   }
   return null;
+}
+
+/** The bytes of the frame `encodeStructured` makes (a small ASCII one comes as a latin1 string). */
+export function wireOf(type: string, data: unknown): Buffer {
+  const frame = encodeStructured(type, data);
+  return typeof frame === 'string' ? Buffer.from(frame, 'latin1') : frame;
 }

@@ -51,7 +51,8 @@ const VALUES: Array<[string, () => unknown]> = [
     node.twice = [node, node];
     return node;
   }],
-  ['a small JSON-exact object (JSON body)', () => ({ seq: 1, text: 'é€😀\f', list: [true, false, null], nested: { a: 1.5 } })],
+  ['a small ASCII object (a JSON body, written as latin1 text)', () => ({ seq: 1, text: 'plain\f', list: [true, false, null], nested: { a: 1.5 } })],
+  ['a small non-ASCII object (a JSON body in a Buffer)', () => ({ seq: 2, text: 'é€😀\f', list: [true, false, null], nested: { a: 1.5 } })],
   ['a 600 kB string', () => 'é€'.repeat(150_000)],
 ];
 
@@ -73,6 +74,11 @@ for (const transport of HARD_TRANSPORTS) {
         expect(cloneDifference(back[i], make())).withContext(`${label} back at the client`).toBeNull();
       });
       expect(Buffer.isBuffer(back[0])).withContext('a Buffer arrives as a Buffer').toBeTrue();
+      // A tick with only small ASCII frames: the batch is text, written as latin1.
+      const alone = collectEvents(client, 'echo', 2);
+      client.emit('value', { alone: true });
+      client.emit('value', 'just text');
+      expect((await alone).map(([data]) => data as unknown)).toEqual([{ alone: true }, 'just text']);
     });
   });
 }
@@ -113,6 +119,11 @@ describe('advanced serialization over udp4', () => {
     const pong = nextEvent(a, 'pong');
     a.emit({ address: '127.0.0.1', port: b.port as number }, 'ping', new Map([['k', Buffer.from([1])]]));
     expect((await pong)[0]).toEqual(new Set(['k']));
+    // A small JSON-exact payload (a JSON body, made as a latin1 string) and a non-ASCII one.
+    const hellos = collectEvents(b, 'hello', 2);
+    a.emit({ address: '127.0.0.1', port: b.port as number }, 'hello', { n: 1, text: 'plain' });
+    a.emit({ address: '127.0.0.1', port: b.port as number }, 'hello', { n: 2, text: 'é€😀' });
+    expect((await hellos).map(([data]) => data as unknown)).toEqual([{ n: 1, text: 'plain' }, { n: 2, text: 'é€😀' }]);
     const tooLarge = nextEvent(a, 'error');
     a.emit({ address: '127.0.0.1', port: b.port as number }, 'ping', Buffer.alloc(70_000));
     expect(((await tooLarge)[0] as IpcError).code).toBe('ERR_IPC_DATAGRAM_TOO_LARGE');

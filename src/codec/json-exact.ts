@@ -22,7 +22,10 @@ const MAX_CHARS = 2048;
 interface Walk {
   nodes: number;
   chars: number;
-  seen: object[];
+  /** The object the walk started at. */
+  root: object | null;
+  /** The objects below the root met so far (made when the first one is met). */
+  seen: object[] | null;
 }
 
 /** True when `value` is small and JSON carries it exactly (see the module comment). */
@@ -32,7 +35,7 @@ export function isJsonExact(value: unknown): boolean {
   if (typeof value === 'number') return isExactNumber(value);
   if (typeof value === 'boolean' || value === null) return true;
   if (typeof value !== 'object') return false;
-  return exactObject(value, { nodes: 0, chars: 0, seen: [] });
+  return exactObject(value, { nodes: 0, chars: 0, root: null, seen: null });
 }
 
 function isExactNumber(value: number): boolean {
@@ -56,8 +59,16 @@ function exact(value: unknown, walk: Walk): boolean {
 }
 
 function exactObject(value: object, walk: Walk): boolean {
-  if (++walk.nodes > MAX_NODES || walk.seen.includes(value)) return false;
-  walk.seen.push(value);
+  if (++walk.nodes > MAX_NODES) return false;
+  // Most payloads are one object: the list of objects met is made when a second one comes.
+  if (walk.root === null) {
+    walk.root = value;
+  } else {
+    if (value === walk.root) return false;
+    if (walk.seen === null) walk.seen = [];
+    else if (walk.seen.includes(value)) return false;
+    walk.seen.push(value);
+  }
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return false;
     const length = value.length;

@@ -22,11 +22,10 @@
  */
 import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
 import { IpcError } from '../errors';
-import { EnvelopeWriter } from './envelope-writer';
 import type { EventPolicy } from './event-policy';
 import { isJsonExact } from './json-exact';
 import { decodeFrame } from './json-reader';
-import { END_BYTE, FRAME_OVERHEAD, HEADER_BYTES, invalidFrame, sealFrame } from './length-prefixed';
+import { ADVANCED_MARKER, END_BYTE, FRAME_OVERHEAD, HEADER_BYTES, invalidFrame, sealFrame } from './length-prefixed';
 import type { Message } from './message';
 
 /** First body byte of a V8 body (its version tag). */
@@ -82,18 +81,44 @@ class FrameDeserializer extends DefaultDeserializer {
 const HEADER_SPACE = Buffer.alloc(HEADER_BYTES);
 const END = Buffer.from([END_BYTE]);
 
-/** The JSON bodies' writer: it keeps the envelope head of the last type written. */
-const jsonWriter = new EnvelopeWriter();
+/** The envelope head `{"type":<type>,"data":` of the last type framed, and whether it is ASCII. */
+let headType: string | null = null;
+let head = '';
+let headAscii = true;
+/** The header of the last ASCII JSON body framed, by body length (messages of one kind repeat it). */
+let headerLength = -1;
+let header = '';
+const NON_ASCII = /[\u0080-\uffff]/;
+const TAIL = `}${String.fromCharCode(END_BYTE)}`;
 
 /**
- * One whole advanced frame (header, body, end byte) in a Buffer of its own: written in place,
- * no copy after serialization. Throws what V8 throws for a value it cannot clone (a function,
- * a symbol, a class V8 does not know as a host object), or a RangeError for nesting deeper
- * than the stack allows.
+ * One whole advanced frame: header, body, end byte. A V8 body comes in a Buffer of its own,
+ * written in place, no copy after serialization. A JSON body that is ASCII (the common small
+ * message) comes as a string whose characters are the frame's bytes, written as latin1 (the
+ * protocol's `textEncoding`): a string is cheaper to make and to batch than a Buffer per
+ * message. Throws what V8 throws for a value it cannot clone (a function, a symbol, a class V8
+ * does not know as a host object), or a RangeError for nesting deeper than the stack allows.
  */
-export function encodeStructured(type: string, data: unknown): Buffer {
+export function encodeStructured(type: string, data: unknown): Buffer | string {
   if (isJsonExact(data)) {
-    const text = jsonWriter.write(type, data, '');
+    // JSON.stringify({type, data}) without the object: the head is kept per type.
+    const body = JSON.stringify(data);
+    if (type !== headType) {
+      headType = type;
+      head = `{"type":${JSON.stringify(type)},"data":`;
+      headAscii = !NON_ASCII.test(head);
+    }
+    // ASCII exactly when its UTF-8 is as long as the string (cheaper than a pattern test).
+    if (headAscii && Buffer.byteLength(body) === body.length) {
+      // At most 2,048 characters of strings (json-exact.ts): the length fits in two bytes.
+      const length = head.length + body.length + 1;
+      if (length !== headerLength) {
+        headerLength = length;
+        header = String.fromCharCode(ADVANCED_MARKER, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+      }
+      return header + head + body + TAIL;
+    }
+    const text = `${head}${body}}`;
     const frame = Buffer.allocUnsafe(Buffer.byteLength(text) + FRAME_OVERHEAD);
     frame.write(text, HEADER_BYTES);
     frame[frame.length - 1] = END_BYTE;
@@ -109,19 +134,21 @@ export function encodeStructured(type: string, data: unknown): Buffer {
 }
 
 /**
- * The message of one frame body, or the error it is. A JSON body: what the JSON path reports
+ * The message of one frame body, `source[start, end)`, or the error it is. A JSON body: what the JSON path reports
  * (ERR_IPC_INVALID_JSON, ...). A V8 body: ERR_IPC_INVALID_FRAME when V8 cannot
  * deserialize it (bad bytes, an unknown version, nesting deeper than the stack), then
  * ERR_IPC_INVALID_EVENT for a type that is not a string, then the policy's verdict. Never
  * throws. Errors carry nothing of the frame.
  */
-export function decodeStructured(body: Buffer, policy: EventPolicy | null): Message | IpcError {
-  if (body[0] === JSON_BODY) return decodeFrame(body, policy);
-  if (body[0] !== V8_BODY) return invalidFrame('has a body that is neither a V8 serialization nor JSON');
+export function decodeStructured(source: Buffer, policy: EventPolicy | null, start = 0, end = source.length): Message | IpcError {
+  const kind = start < end ? source[start] : -1;
+  // No encoding named: Buffer#toString's UTF-8 fast path.
+  if (kind === JSON_BODY) return decodeFrame(source.toString(undefined, start, end), policy);
+  if (kind !== V8_BODY) return invalidFrame('has a body that is neither a V8 serialization nor JSON');
   let deserializer: FrameDeserializer;
   let type: unknown;
   try {
-    deserializer = new FrameDeserializer(body);
+    deserializer = new FrameDeserializer(source.subarray(start, end));
     deserializer.readHeader();
     type = deserializer.readValue();
   } catch (err) {

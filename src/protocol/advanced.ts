@@ -29,6 +29,8 @@ type LimitSource = Pick<IpcConfig, 'maxMessageSize' | 'maxPendingBytes' | 'messa
 
 export class AdvancedProtocol implements Protocol {
   readonly raw = false;
+  /** Small frames come as strings of bytes, one character each (structured.ts). */
+  readonly textEncoding = 'latin1' as const;
   readonly identifiesPeer: boolean;
   private readonly _limits: LimitSource;
   private readonly _profile: Profile | null;
@@ -45,7 +47,7 @@ export class AdvancedProtocol implements Protocol {
     this._policy = profile === null ? null : profile.policy;
     this.identifiesPeer = profile === null || profile.identifyPeer;
     const policy = this._policy;
-    this._decode = (body: Buffer): Message | IpcError => decodeStructured(body, policy);
+    this._decode = (source: Buffer, start: number, end: number): Message | IpcError => decodeStructured(source, policy, start, end);
   }
 
   /**
@@ -54,7 +56,7 @@ export class AdvancedProtocol implements Protocol {
    * payload V8 cannot clone (what V8 throws: a function, a symbol), or (guarded) a frame over
    * `maxMessageSize` (ERR_IPC_FRAME_TOO_LARGE).
    */
-  encode(type: unknown, data: unknown): Uint8Array {
+  encode(type: unknown, data: unknown): string | Uint8Array {
     const policy = this._policy;
     if (policy !== null) {
       const refused = policy.check(type);
@@ -68,7 +70,7 @@ export class AdvancedProtocol implements Protocol {
     if (policy !== null && frame.length - FRAME_OVERHEAD > this._limits.maxMessageSize) {
       throw new IpcError('ERR_IPC_FRAME_TOO_LARGE', `The message exceeds maxMessageSize (${this._limits.maxMessageSize} bytes); it was not sent`);
     }
-    return ownFrame(frame);
+    return typeof frame === 'string' ? frame : ownFrame(frame);
   }
 
   streamReader(sink: MessageSink): StreamReader {

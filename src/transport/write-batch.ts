@@ -33,6 +33,8 @@ export type BatchPayload = string | Buffer | Buffer[];
  * that is several parts, written together (cork: one writev, no join).
  */
 export class WriteBatch {
+  /** How text becomes bytes: UTF-8, or latin1 for strings whose characters are bytes. */
+  readonly textEncoding: 'utf8' | 'latin1';
   /** Bytes in the batch (a string's length stands in for its UTF-8 size: exact for ASCII, never more than 3x off). */
   size = 0;
   private _text = '';
@@ -47,9 +49,13 @@ export class WriteBatch {
   /** Size of the next slab. */
   private _slabBytes = MIN_SLAB_BYTES;
 
-  /** Appends text, written as UTF-8. */
+  constructor(textEncoding: 'utf8' | 'latin1' = 'utf8') {
+    this.textEncoding = textEncoding;
+  }
+
+  /** Appends text, written in the batch's text encoding. */
   addText(text: string): void {
-    if (this._binary) this._pushOwned(Buffer.from(text, 'utf8'));
+    if (this._binary) this._pushOwned(Buffer.from(text, this.textEncoding));
     else this._text += text;
     this.size += text.length;
   }
@@ -59,7 +65,7 @@ export class WriteBatch {
     if (!this._binary) {
       this._binary = true;
       if (this._text.length > 0) {
-        this._parts.push(Buffer.from(this._text, 'utf8'));
+        this._parts.push(Buffer.from(this._text, this.textEncoding));
         this._text = '';
       }
     }
