@@ -52,7 +52,7 @@ export type IpcErrorCode =
   | 'ERR_IPC_DISCONNECTED'
   /** Async API: a `messages()` iterator nobody drained passed its `highWaterMark`. */
   | 'ERR_IPC_OVERFLOW'
-  /** Async API: the call cannot work in this mode (`rawBuffer` has no types; UDP has no requests). */
+  /** The call cannot work in this mode (`rawBuffer` has no types; UDP has no requests), or the runtime lacks what `serialization: 'advanced'` needs. */
   | 'ERR_IPC_UNSUPPORTED'
   /** Async API: `handle` for a type that already has a handler. */
   | 'ERR_IPC_HANDLER_EXISTS'

@@ -6,11 +6,21 @@
  * `{message: 'Invalid JSON response format', ...}`, for each batch it is sent (the end byte of
  * every advanced frame is its delimiter, so it never buffers without bound), and goes on.
  */
+import { structuredCloneUnavailable } from '../../src/codec/structured';
 import { IpcError } from '../../src/errors';
 import { expectErrors, nextEvent, tempDir } from '../helpers/support';
 import { INTEROP_TRANSPORTS, OLD_SIDES, OURS, type AnyIpc, type Side } from './peers';
 
 const UNIX = INTEROP_TRANSPORTS[0]!;
+
+/** Bun's node:v8 has no serializer classes: there, 'advanced' throws ERR_IPC_UNSUPPORTED and these specs are pending. */
+const UNAVAILABLE = structuredCloneUnavailable();
+
+function requireStructuredClone(): void {
+  beforeEach(() => {
+    if (UNAVAILABLE !== null) pending(`serialization 'advanced' is not available: ${UNAVAILABLE}`);
+  });
+}
 
 function json(config: any): void {
   config.maxRetries = 0;
@@ -41,6 +51,7 @@ function expectMismatch(err: unknown): void {
 }
 
 describe('serialization mismatch between node-ipc-ts peers', () => {
+  requireStructuredClone();
   for (const [serverMode, clientMode] of [['json', 'advanced'], ['advanced', 'json']] as const) {
     const configure = (mode: string): ((config: any) => void) => (mode === 'json' ? json : advanced);
 
@@ -74,6 +85,7 @@ describe('serialization mismatch between node-ipc-ts peers', () => {
 
 for (const old of OLD_SIDES) {
   describe(`serialization mismatch with ${old.name}`, () => {
+    requireStructuredClone();
     it('an old server sent advanced frames publishes its Invalid JSON error per batch, buffers nothing, and goes on', async () => {
       const { server, client } = await openPair(old, json, OURS, advanced);
       const oldError = nextEvent(server, 'error');
@@ -116,3 +128,15 @@ for (const old of OLD_SIDES) {
     });
   });
 }
+
+describe('serialization advanced in a runtime whose node:v8 cannot serialize', () => {
+  it('throws ERR_IPC_UNSUPPORTED when the client or server is made, and JSON still works', async () => {
+    if (UNAVAILABLE === null) pending('this runtime has node:v8 serializers (Node): nothing to refuse');
+    const refused = OURS.create(advanced);
+    expect(() => refused.serve(`${tempDir()}/a.sock`)).toThrowMatching((e: IpcError) => e.code === 'ERR_IPC_UNSUPPORTED');
+    const { server, client, socket } = await openPair(OURS, json, OURS, json);
+    const hello = nextEvent(client, 'hello');
+    server.emit(socket, 'hello', { ok: true });
+    expect((await hello)[0]).toEqual({ ok: true });
+  });
+});

@@ -20,7 +20,7 @@
  * The type is read first and checked (a string; the guarded profiles' policy) before the
  * payload is deserialized: a refused message costs no payload decoding.
  */
-import { DefaultDeserializer, DefaultSerializer } from 'node:v8';
+import * as v8 from 'node:v8';
 import { IpcError } from '../errors';
 import type { EventPolicy } from './event-policy';
 import { isJsonExact } from './json-exact';
@@ -47,34 +47,70 @@ const VIEW_KINDS: ReadonlyArray<ViewConstructor | null> = [
 const BUFFER_KIND = 0;
 const KIND_OF = new Map<string, number>(VIEW_KINDS.map((ctor, kind) => [ctor === null ? 'Buffer' : ctor.name, kind]));
 
-class FrameSerializer extends DefaultSerializer {
-  /** Called by V8 for every ArrayBufferView (DefaultSerializer asks for that). */
-  _writeHostObject(view: ArrayBufferView): void {
-    const kind = Buffer.isBuffer(view) ? BUFFER_KIND : KIND_OF.get(Object.prototype.toString.call(view).slice(8, -1));
-    if (kind === undefined) throw new TypeError(`${Object.prototype.toString.call(view)} could not be cloned`);
-    this.writeUint32(kind);
-    this.writeUint32(view.byteLength);
-    this.writeRawBytes(view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-  }
+/** The serializer and deserializer of V8 bodies, made on first use. */
+interface Codecs {
+  Serializer: new () => v8.Serializer;
+  Deserializer: new (buffer: Buffer) => v8.Deserializer;
 }
+let codecs: Codecs | null = null;
 
-class FrameDeserializer extends DefaultDeserializer {
-  /** Called by V8 for each host object written by {@link FrameSerializer}. */
-  _readHostObject(): ArrayBufferView {
-    const kind = this.readUint32();
-    const byteLength = this.readUint32();
-    const bytes = this.readRawBytes(byteLength);
-    if (kind === BUFFER_KIND) return byteLength >= SHARE_MIN_BYTES ? bytes : Buffer.from(bytes);
-    const View = VIEW_KINDS[kind];
-    if (View === undefined || View === null) throw new TypeError(`unknown host object kind ${kind}`);
-    const size = View.BYTES_PER_ELEMENT ?? 1;
-    if (byteLength % size !== 0) throw new RangeError(`${byteLength} bytes are not a whole number of ${View.name} elements`);
-    // Typed arrays need their offset aligned to their element size: a shared view only when it is.
-    if (byteLength >= SHARE_MIN_BYTES && bytes.byteOffset % size === 0) return new View(bytes.buffer, bytes.byteOffset, byteLength / size);
-    const copy = new ArrayBuffer(byteLength);
-    new Uint8Array(copy).set(bytes);
-    return new View(copy, 0, byteLength / size);
+/**
+ * Why this runtime cannot read or write V8 bodies, or null when it can. Node has had
+ * `DefaultSerializer` since 8; Bun's `node:v8` does not implement it, and the library must
+ * still load there (for JSON), so the classes below are made on first use.
+ */
+export function structuredCloneUnavailable(): string | null {
+  if (unavailable === undefined) {
+    try {
+      // Bun has the classes, but their constructors throw ERR_NOT_IMPLEMENTED: try them once.
+      const serializer = new v8.DefaultSerializer();
+      serializer.writeHeader();
+      serializer.writeValue(0);
+      const deserializer = new v8.DefaultDeserializer(serializer.releaseBuffer());
+      deserializer.readHeader();
+      unavailable = deserializer.readValue() === 0 ? null : 'node:v8 does not read back what it writes';
+    } catch (err) {
+      unavailable = `node:v8's DefaultSerializer does not work here (${err instanceof Error ? err.message : String(err)})`;
+    }
   }
+  return unavailable;
+}
+/** What {@link structuredCloneUnavailable} found, once it looked. */
+let unavailable: string | null | undefined;
+
+function frameCodecs(): Codecs {
+  if (codecs !== null) return codecs;
+  class FrameSerializer extends v8.DefaultSerializer {
+    /** Called by V8 for every ArrayBufferView (DefaultSerializer asks for that). */
+    _writeHostObject(view: ArrayBufferView): void {
+      const kind = Buffer.isBuffer(view) ? BUFFER_KIND : KIND_OF.get(Object.prototype.toString.call(view).slice(8, -1));
+      if (kind === undefined) throw new TypeError(`${Object.prototype.toString.call(view)} could not be cloned`);
+      this.writeUint32(kind);
+      this.writeUint32(view.byteLength);
+      this.writeRawBytes(view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    }
+  }
+
+  class FrameDeserializer extends v8.DefaultDeserializer {
+    /** Called by V8 for each host object written by {@link FrameSerializer}. */
+    _readHostObject(): ArrayBufferView {
+      const kind = this.readUint32();
+      const byteLength = this.readUint32();
+      const bytes = this.readRawBytes(byteLength);
+      if (kind === BUFFER_KIND) return byteLength >= SHARE_MIN_BYTES ? bytes : Buffer.from(bytes);
+      const View = VIEW_KINDS[kind];
+      if (View === undefined || View === null) throw new TypeError(`unknown host object kind ${kind}`);
+      const size = View.BYTES_PER_ELEMENT ?? 1;
+      if (byteLength % size !== 0) throw new RangeError(`${byteLength} bytes are not a whole number of ${View.name} elements`);
+      // Typed arrays need their offset aligned to their element size: a shared view only when it is.
+      if (byteLength >= SHARE_MIN_BYTES && bytes.byteOffset % size === 0) return new View(bytes.buffer, bytes.byteOffset, byteLength / size);
+      const copy = new ArrayBuffer(byteLength);
+      new Uint8Array(copy).set(bytes);
+      return new View(copy, 0, byteLength / size);
+    }
+  }
+  codecs = { Serializer: FrameSerializer, Deserializer: FrameDeserializer };
+  return codecs;
 }
 
 /** Left for the header, which {@link sealFrame} fills in. */
@@ -124,7 +160,7 @@ export function encodeStructured(type: string, data: unknown): Buffer | string {
     frame[frame.length - 1] = END_BYTE;
     return sealFrame(frame);
   }
-  const serializer = new FrameSerializer();
+  const serializer = new (frameCodecs().Serializer)();
   serializer.writeRawBytes(HEADER_SPACE);
   serializer.writeHeader();
   serializer.writeValue(type);
@@ -145,10 +181,10 @@ export function decodeStructured(source: Buffer, policy: EventPolicy | null, sta
   // No encoding named: Buffer#toString's UTF-8 fast path.
   if (kind === JSON_BODY) return decodeFrame(source.toString(undefined, start, end), policy);
   if (kind !== V8_BODY) return invalidFrame('has a body that is neither a V8 serialization nor JSON');
-  let deserializer: FrameDeserializer;
+  let deserializer: v8.Deserializer;
   let type: unknown;
   try {
-    deserializer = new FrameDeserializer(source.subarray(start, end));
+    deserializer = new (frameCodecs().Deserializer)(source.subarray(start, end));
     deserializer.readHeader();
     type = deserializer.readValue();
   } catch (err) {

@@ -17,7 +17,7 @@ import { FRAME_OVERHEAD, LengthPrefixedDatagramReader, LengthPrefixedReader, typ
 import type { Message } from '../codec/message';
 import { ownFrame } from '../codec/raw';
 import type { DatagramReader, MessageSink, StreamReader } from '../codec/reader';
-import { decodeStructured, encodeStructured } from '../codec/structured';
+import { decodeStructured, encodeStructured, structuredCloneUnavailable } from '../codec/structured';
 import type { IpcConfig } from '../config';
 import { IpcError, assertMessageType, invalidArgument } from '../errors';
 import type { Profile } from '../profile';
@@ -37,11 +37,16 @@ export class AdvancedProtocol implements Protocol {
   private readonly _policy: EventPolicy | null;
   private readonly _decode: BodyDecoder;
 
-  /** Throws a TypeError for a config advanced frames cannot serve: raw mode or a custom parser. */
+  /**
+   * Throws a TypeError for a config advanced frames cannot serve (raw mode or a custom
+   * parser), and ERR_IPC_UNSUPPORTED in a runtime without node:v8's serializer classes.
+   */
   constructor(config: IpcConfig, profile: Profile | null) {
     if (config.rawBuffer || (profile !== null && (profile.raw || profile.parser !== null))) {
       throw new TypeError("ipc.config.serialization 'advanced' cannot be combined with rawBuffer, parser 'raw' or a custom parser");
     }
+    const unavailable = structuredCloneUnavailable();
+    if (unavailable !== null) throw new IpcError('ERR_IPC_UNSUPPORTED', `serialization 'advanced' is not available: ${unavailable}`);
     this._limits = profile ?? config;
     this._profile = profile;
     this._policy = profile === null ? null : profile.policy;
