@@ -119,6 +119,66 @@ const stream = {
   },
 };
 
+/**
+ * The bytes of a received `{seq, bytes}`: a Buffer or Uint8Array (advanced serializations), or
+ * the `{type: 'Buffer', data: [...]}` that JSON makes of a Buffer (JSON subjects), as it is.
+ */
+function receivedBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value && value.type === 'Buffer' && Array.isArray(value.data)) return value.data;
+  return null;
+}
+
+/**
+ * Client -> server stream of Buffers, `{seq, bytes}` of `size` bytes each (first and last byte
+ * = seq), `end`, then `ack`. JSON subjects send what JSON makes of a Buffer: the cost of
+ * moving bytes as JSON is what these lanes show.
+ */
+const bytes = {
+  server(srv, p) {
+    const errors = errorList();
+    let received = 0;
+    const ended = deferred();
+    srv.on('b', (data) => {
+      const got = receivedBytes(data.bytes);
+      const mark = received & 0xff;
+      if (data.seq !== received) errors.add(`message ${received}: got seq ${data.seq}`);
+      if (got === null || got.length !== p.size || got[0] !== mark || got[got.length - 1] !== mark) errors.add(`message ${received}: not the ${p.size} bytes sent`);
+      received++;
+    });
+    srv.on('end', (data, socket) => {
+      if (data.count !== received) errors.add(`end says ${data.count}, received ${received}`);
+      srv.emit(socket, 'ack', { count: received });
+      ended.resolve();
+    });
+    return {
+      result: () => ended.promise.then(() => {
+        if (received !== p.count) errors.add(`server received ${received} of ${p.count}`);
+        return { received, errors };
+      }),
+    };
+  },
+  async client(connect, p) {
+    const cli = await connect({});
+    const errors = errorList();
+    // One Buffer, its first and last byte set per message: every subject copies or serializes
+    // it inside emit, so it can be reused at once.
+    const buf = Buffer.alloc(p.size, 0x61);
+    const acked = deferred();
+    cli.on('ack', (data) => acked.resolve(data));
+    const cpu0 = process.cpuUsage();
+    const t0 = now();
+    pump(p.count, 4, (i) => {
+      buf[0] = buf[p.size - 1] = i & 0xff;
+      cli.emit('b', { seq: i, bytes: buf });
+    }, () => cli.emit('end', { count: p.count }));
+    const ack = await acked.promise;
+    const ms = now() - t0;
+    if (ack.count !== p.count) errors.add(`server acked ${ack.count} of ${p.count}`);
+    return { ms, mibPerS: (p.count * p.size) / MiB / (ms / 1000), cpuUsPerMsg: cpuUs(cpu0) / p.count, errors };
+  },
+};
+
 /** One message in flight: ping, pong, next ping. */
 const rtt = {
   server(srv, p) {
@@ -524,7 +584,7 @@ const warm = {
   },
 };
 
-const KINDS = { stream, rtt, broadcast, raw, warm, request };
+const KINDS = { stream, rtt, broadcast, raw, warm, request, bytes };
 
 /**
  * Lane table. `sizes` gives the message counts of each run size; `ratio` is the metric whose
@@ -570,6 +630,23 @@ const LANES = [
     metrics: [['p50us', 'request p50 µs', false], ['echoP50us', 'echo p50 µs', false], ['ratio', 'request/echo p50', false], ['p99us', 'request p99 µs', false],
       ['inflightMs', 'N in flight ms', false], ['rssBeforeMiB', 'RSS before N MiB', false], ['rssPeakMiB', 'RSS after N, before GC MiB', false],
       ['rssAfterMiB', 'RSS after N + GC MiB', false], ['heapBeforeMiB', 'heap before N MiB', false], ['heapAfterMiB', 'heap after N + GC MiB', false]] },
+  // Structured data (issue 21): JSON against `serialization: 'advanced'` (node-ipc-ts-adv) and
+  // child_process advanced, for large strings, Buffers and small objects.
+  { name: 'string-1MiB', title: 'structured: one 1 MiB string', kind: 'stream', transport: 'unix', ratio: 'ms', structured: true,
+    sizes: { full: { count: 1, size: MiB }, quick: { count: 1, size: MiB }, tiny: { count: 1, size: MiB } },
+    metrics: [['ms', 'ms', false], CPU] },
+  { name: 'string-32MiB', title: 'structured: one 32 MiB string', kind: 'stream', transport: 'unix', ratio: 'ms', structured: true,
+    sizes: { full: { count: 1, size: 32 * MiB }, quick: { count: 1, size: 32 * MiB }, tiny: { count: 1, size: 4 * MiB } },
+    metrics: [['ms', 'ms', false], CPU] },
+  { name: 'buffer-1MiB', title: 'structured: one 1 MiB Buffer', kind: 'bytes', transport: 'unix', ratio: 'ms', structured: true,
+    sizes: { full: { count: 1, size: MiB }, quick: { count: 1, size: MiB }, tiny: { count: 1, size: MiB } },
+    metrics: [['ms', 'ms', false], CPU] },
+  { name: 'buffers-64MiB', title: 'structured: 64 MiB in 1 MiB Buffers', kind: 'bytes', transport: 'unix', ratio: 'ms', structured: true,
+    sizes: { full: { count: 64, size: MiB }, quick: { count: 64, size: MiB }, tiny: { count: 4, size: MiB } },
+    metrics: [['ms', 'ms', false], ['mibPerS', 'MiB/s', true], CPU] },
+  { name: 'objects-64B', title: 'structured: 64 B objects, steady state', kind: 'warm', transport: 'unix', ratio: 'ms', warm: true, structured: true,
+    sizes: { full: { warmup: 20000, count: 200000 }, quick: { warmup: 20000, count: 100000 }, tiny: { warmup: 200, count: 300 } },
+    metrics: [['msgPerS', 'msg/s', true], CPU] },
   { name: 'raw', title: 'raw mode (rawBuffer), 64 B buffers', kind: 'raw', transport: 'unix', raw: true, ratio: 'ms',
     sizes: { full: { count: 200000 }, quick: { count: 30000 }, tiny: { count: 300 } },
     metrics: [['msgPerS', 'msg/s', true], CPU] },

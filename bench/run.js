@@ -25,7 +25,7 @@ const { LANES } = require('./lanes');
 const childProcess = require('./subjects/child-process');
 const { summaryMarkdown, summarySvg } = require('./summary');
 
-const SUBJECTS = ['net-baseline', 'net-buffer', 'node-ipc-ts', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
+const SUBJECTS = ['net-baseline', 'net-buffer', 'node-ipc-ts', 'node-ipc-ts-adv', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
 const KNOWN = [...SUBJECTS, 'before']; // `before`: BENCH_BEFORE_DIST=<other dist/> for before/after figures
 
 function version(dir) {
@@ -37,6 +37,7 @@ function version(dir) {
 }
 const LABELS = {
   before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'net-buffer': 'net-baseline (Buffer reader, before 2026-12)', 'node-ipc-ts': 'node-ipc-ts',
+  'node-ipc-ts-adv': 'node-ipc-ts advanced',
   'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9',
   'node-ipc-14': `node-ipc ${version('node-ipc-14')} guarded`, ws: `ws ${version('ws')}`,
   'cp-json': 'child_process json', 'cp-advanced': 'child_process advanced',
@@ -45,6 +46,8 @@ const LABELS = {
 const FORKED = new Set(['cp-json', 'cp-advanced']);
 /** Whether a subject has the lane at all (else "n/a"). */
 function supports(subject, lane) {
+  // serialization 'advanced' has no raw mode.
+  if (subject === 'node-ipc-ts-adv') return !lane.raw;
   return FORKED.has(subject) ? childProcess.supports(lane) : true;
 }
 const CHILD = join(__dirname, 'child.js');

@@ -101,6 +101,14 @@ export interface IpcConfig {
    * destroyed, with `ERR_IPC_CLOSE_TIMEOUT` when bytes were still unsent. Default `5000`.
    */
   closeTimeout: number;
+  /**
+   * How messages are written: `'json'`, node-ipc's `{type, data}` JSON text between
+   * delimiters (every node-ipc peer reads it), or `'advanced'`, V8's structured clone in
+   * length-prefixed frames (Buffer, typed arrays, Map, Set, Date, BigInt, circular data; only
+   * node-ipc-ts peers set to `'advanced'` read it). Chosen once per client or server; both ends
+   * must agree (a mismatch is ERR_IPC_SERIALIZATION_MISMATCH). Default `'json'`.
+   */
+  serialization: 'json' | 'advanced';
 
   // node-ipc 14's own keys. None is set by default; setting any of them gives the clients and
   // servers made afterwards node-ipc 14's semantics where they differ from 9/10 (README
@@ -181,6 +189,7 @@ export function defaultConfig(): IpcConfig {
     maxPendingBytes: Infinity,
     messageTimeout: 0,
     closeTimeout: 5000,
+    serialization: 'json' as 'json' | 'advanced',
   } satisfies Omit<IpcConfig, 'interfaces' | NodeIpc14Key> & { __proto__: object };
   // The README spells it `interfaces`, the code `interface`: one object under both names,
   // inherited, so the config's own keys stay node-ipc's.

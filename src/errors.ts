@@ -20,6 +20,10 @@ export type IpcErrorCode =
   | 'ERR_IPC_INVALID_JSON'
   /** A frame is JSON but not an object envelope `{"type": ..., "data": ...}`. */
   | 'ERR_IPC_INVALID_MESSAGE'
+  /** `serialization: 'advanced'`: a frame whose header, end byte or structured-clone body does not decode. */
+  | 'ERR_IPC_INVALID_FRAME'
+  /** The peer speaks the other serialization (JSON frames to an advanced endpoint, or advanced frames to a JSON one). */
+  | 'ERR_IPC_SERIALIZATION_MISMATCH'
   /** An envelope's `type` is not a non-empty string, or (guarded) a prototype name such as `__proto__`. */
   | 'ERR_IPC_INVALID_EVENT'
   /** Guarded: an event name longer than `config.maxEventNameLength`. */
@@ -48,7 +52,7 @@ export type IpcErrorCode =
   | 'ERR_IPC_DISCONNECTED'
   /** Async API: a `messages()` iterator nobody drained passed its `highWaterMark`. */
   | 'ERR_IPC_OVERFLOW'
-  /** Async API: the call cannot work in this mode (`rawBuffer` has no types; UDP has no requests). */
+  /** The call cannot work in this mode (`rawBuffer` has no types; UDP has no requests), or the runtime lacks what `serialization: 'advanced'` needs. */
   | 'ERR_IPC_UNSUPPORTED'
   /** Async API: `handle` for a type that already has a handler. */
   | 'ERR_IPC_HANDLER_EXISTS'

@@ -136,3 +136,42 @@ export type ServerListeners<E> = IsUntyped<E> extends true
  * byte arrays, only without an event map. Why: typed maps describe JSON messages.
  */
 export type RawArgs<E> = IsUntyped<E> extends true ? unknown[] : [never];
+
+/**
+ * What structured clone copies as it is, a whole value: primitives (BigInt and `undefined`
+ * included), Date, RegExp, errors, ArrayBuffer and every view of one (Buffer, typed arrays,
+ * DataView).
+ */
+export type CloneableLeaf = string | number | boolean | bigint | null | undefined | Date | RegExp | Error | ArrayBuffer | ArrayBufferView;
+
+/**
+ * A value `serialization: 'advanced'` carries (what `structuredClone` copies): a
+ * {@link CloneableLeaf}, or arrays, Maps, Sets and plain objects of such values. Use it as a
+ * payload type for "any structured value".
+ */
+export type Cloneable = CloneableLeaf | readonly Cloneable[] | ReadonlyMap<Cloneable, Cloneable> | ReadonlySet<Cloneable> | { readonly [key: string]: Cloneable };
+
+/**
+ * `T` with every part structured clone cannot copy replaced by `never`: functions (methods
+ * too: a class instance with methods, a Promise, a WeakMap) and symbols. `T` itself when
+ * nothing is (`any` and `unknown` pass as they are).
+ */
+export type Structured<T> =
+  0 extends 1 & T ? T
+    : unknown extends T ? T
+      // Already known to be cloneable (and Cloneable itself, which would recurse for ever).
+      : [T] extends [Cloneable] ? T
+      : T extends CloneableLeaf ? T
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any callable, whatever its signature
+        : T extends Function | symbol ? never
+          : T extends ReadonlyMap<infer K, infer V> ? (T extends Map<K, V> ? Map<Structured<K>, Structured<V>> : ReadonlyMap<Structured<K>, Structured<V>>)
+            : T extends ReadonlySet<infer V> ? (T extends Set<V> ? Set<Structured<V>> : ReadonlySet<Structured<V>>)
+              : { [K in keyof T]: Structured<T[K]> };
+
+/**
+ * An event map for `serialization: 'advanced'`: the map itself, checked. Every payload may be
+ * any {@link Cloneable} value (Buffer, Map, Set, Date, BigInt, ...), and a map with a payload
+ * structured clone cannot carry (a function, a method, a symbol) does not compile.
+ * @example new IPCModule<StructuredEvents<{ chunk: Buffer; stats: Map<string, bigint> }>>()
+ */
+export type StructuredEvents<E extends { [K in keyof E]: Structured<E[K]> }> = E;

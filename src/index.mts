@@ -29,5 +29,6 @@ export type {
   Config, Interface, Tls, IpcClient, IpcServer, Socket, Source, Target, UdpDestination, Peer, ErrorCode, Handler, UdpType,
   Events, EventMapLike, ClientBuiltins, ServerBuiltins, ClientHandlers, ServerHandlers,
   Requests, RequestMapLike, RequestOptions, ReadyOptions, MessagesOptions, HandleOptions, RemoteError,
+  Cloneable, Structured, StructuredEvents, StructuredRequests,
 } from './index.js';
 export default ipc;

@@ -8,14 +8,14 @@ import type {
   HandleOptions as HandleOptionsType, MessagesOptions as MessagesOptionsType, ReadyOptions as ReadyOptionsType,
   RequestOptions as RequestOptionsType,
 } from './async/options';
-import type { AnyRequests, RequestMap } from './async/request-map';
+import type { AnyRequests, RequestMap, StructuredRequests as StructuredRequestsType } from './async/request-map';
 import type { RemoteErrorInfo } from './async/wire';
 import { Client } from './client';
 import type { IpcConfig, InterfaceConfig } from './config';
 import { IpcError, type IpcErrorCode } from './errors';
 import type {
-  AnyEvents, ClientBuiltinListeners, ClientListeners, EmitTarget, EventMap, MessageSource, ServerBuiltinListeners,
-  ServerListeners, ServerSocket, UdpTarget,
+  AnyEvents, ClientBuiltinListeners, ClientListeners, Cloneable as CloneableType, EmitTarget, EventMap, MessageSource,
+  ServerBuiltinListeners, ServerListeners, ServerSocket, Structured as StructuredType, StructuredEvents as StructuredEventsType, UdpTarget,
 } from './event-map';
 import { type IPC as IPCClass, IPCModule as IPCModuleClass, type Callback, type UDPType } from './ipc';
 import { Server } from './server';
@@ -129,6 +129,14 @@ namespace entry {
   export type ClientHandlers<E extends EventMap = AnyEvents> = ClientListeners<E>;
   /** Handler types of a server for event map `E`. */
   export type ServerHandlers<E extends EventMap = AnyEvents> = ServerListeners<E>;
+  /** `serialization: 'advanced'`: any value structured clone copies (Buffer, Map, Set, Date, BigInt, ...). */
+  export type Cloneable = CloneableType;
+  /** `serialization: 'advanced'`: `T` with what structured clone cannot copy (functions, methods, symbols) made `never`. */
+  export type Structured<T> = StructuredType<T>;
+  /** `serialization: 'advanced'`: an event map checked for structured payloads (`new IPCModule<StructuredEvents<Events>>()`). */
+  export type StructuredEvents<E extends { [K in keyof E]: StructuredType<E[K]> }> = StructuredEventsType<E>;
+  /** `serialization: 'advanced'`: a request map checked for structured payloads and replies. */
+  export type StructuredRequests<R extends { [K in keyof R]: { [P in keyof R[K]]: StructuredType<R[K][P]> } }> = StructuredRequestsType<R>;
 }
 
 export = entry;

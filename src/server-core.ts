@@ -151,21 +151,23 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
     if (this._udp !== null) {
       const peer = socket as UdpPeer;
       if (!peer.address || !peer.port) return this.broadcastFrame(frame);
-      this._udp.send(toBytes(frame), peer.port, peer.address);
+      this._udp.send(toBytes(frame, this.protocol.textEncoding), peer.port, peer.address);
       return true;
     }
     const conn = StreamConnection.of(socket);
     if (conn !== undefined) return conn.write(frame);
     const foreign = socket as Partial<Socket>;
     // A socket that is not ours keeps what it is given until written.
-    if (typeof foreign.write === 'function') return foreign.write(detachFrame(frame));
+    if (typeof foreign.write === 'function') {
+      return typeof frame === 'string' ? foreign.write(frame, this.protocol.textEncoding) : foreign.write(detachFrame(frame));
+    }
     throw invalidArgument('socket', 'a socket or {address, port}', socket);
   }
 
   /** Sends one encoded frame to every client (UDP: every known peer). */
   protected broadcastFrame(frame: string | Uint8Array): boolean {
     if (this._udp !== null) {
-      this._udp.broadcast(toBytes(frame));
+      this._udp.broadcast(toBytes(frame, this.protocol.textEncoding));
       return true;
     }
     let ok = true;
@@ -220,6 +222,7 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
       messageTimeout: limits.messageTimeout,
       closeTimeout: this.config.closeTimeout,
       readyEvent: null,
+      textEncoding: this.protocol.textEncoding,
     };
   }
 
@@ -327,6 +330,6 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
 
 
 /** A datagram's bytes: dgram may keep them past the call (queued until bound, or behind earlier sends), so bytes are copied. */
-function toBytes(frame: string | Uint8Array): Buffer {
-  return typeof frame === 'string' ? Buffer.from(frame, 'utf8') : copyBytes(frame);
+function toBytes(frame: string | Uint8Array, textEncoding: 'utf8' | 'latin1'): Buffer {
+  return typeof frame === 'string' ? Buffer.from(frame, textEncoding) : copyBytes(frame);
 }

@@ -16,6 +16,8 @@ let Ipc14 = null; // node-ipc 14's IPCModule, loaded by preload() through import
 
 const MODULES = {
   'node-ipc-ts': () => new (require(join(__dirname, '..', '..', 'dist', 'index.js')).IPCModule)(),
+  // This package with `serialization: 'advanced'` (V8 structured clone, length-prefixed frames).
+  'node-ipc-ts-adv': () => new (require(join(__dirname, '..', '..', 'dist', 'index.js')).IPCModule)(),
   'achrinza-10': () => new (require('achrinza-ipc-10').IPCModule)(),
   'achrinza-9': () => new (require('achrinza-ipc-9').IPC)(),
   'node-ipc-14': () => new Ipc14(),
@@ -40,6 +42,7 @@ function makeIpc(name, opts) {
   // `--parser NAME` (bench/run.js): node-ipc-ts under a node-ipc 14 profile instead of its 9/10
   // default; `before` keeps the default, so BENCH_BEFORE_DIST=dist compares the two in one run.
   if (process.env.BENCH_PARSER && name === 'node-ipc-ts') ipc.config.parser = process.env.BENCH_PARSER;
+  if (name === 'node-ipc-ts-adv') ipc.config.serialization = 'advanced';
   return ipc;
 }
 

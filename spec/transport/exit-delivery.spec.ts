@@ -43,16 +43,21 @@ function collect(target: Server | Client, raw: boolean, endEvent: string): Promi
 }
 
 const EXPECTED_JSON = [0, 1, 2, 3, 4].map((i) => ({ i }));
+const EXPECTED_ADVANCED = [0, 1, 2, 3, 4].map((i) => ({ i, map: new Map([[i, Buffer.from([i])]]) }));
 const EXPECTED_RAW = Buffer.from([0, 1, 2, 3, 4].map((i) => `raw-${i};`).join(''));
 
 for (const transport of HARD_TRANSPORTS) {
-  for (const mode of ['json', 'raw'] as const) {
+  // serialization 'advanced' (length-prefixed frames) on unix and tls: tcp adds nothing tls does not cover.
+  const modes = transport.name === 'tcp' ? ['json', 'raw'] as const : ['json', 'raw', 'advanced'] as const;
+  for (const mode of modes) {
     const raw = mode === 'raw';
+    const expected = raw ? EXPECTED_RAW : mode === 'advanced' ? EXPECTED_ADVANCED : EXPECTED_JSON;
     describe(`process.exit() right after emit over ${transport.name} (${mode})`, () => {
       it('a client that emits 5 messages and exits delivers all 5', async () => {
         const dir = tempDir();
         const ipc: IPCModule = freshIpc((config) => {
           config.rawBuffer = raw;
+          if (mode === 'advanced') config.serialization = 'advanced';
           transport.configureServer(config);
         });
         const server = await transport.serve(ipc, dir);
@@ -62,7 +67,7 @@ for (const transport of HARD_TRANSPORTS) {
         const received = collect(server, raw, 'socket.disconnected');
         const side = runSide(['client', transport.name, mode, transport.name === 'unix' ? server.path : String(server.port)]);
         expect(await side.exited).toBe(0);
-        expect(await received).toEqual(raw ? EXPECTED_RAW : EXPECTED_JSON);
+        expect(await received).toEqual(expected);
       });
 
       it('a server that answers a message with 5 emits and exits delivers all 5', async () => {
@@ -72,6 +77,7 @@ for (const transport of HARD_TRANSPORTS) {
         const line = await side.firstLine;
         const ipc: IPCModule = freshIpc((config) => {
           config.rawBuffer = raw;
+          if (mode === 'advanced') config.serialization = 'advanced';
           config.maxRetries = 0;
           transport.configureClient(config);
         });
@@ -82,7 +88,7 @@ for (const transport of HARD_TRANSPORTS) {
         const received = collect(client, raw, 'disconnect');
         client.on('connect', () => { if (raw) client.emit('hello'); else client.emit('app.hello', 1); });
         expect(await side.exited).toBe(0);
-        expect(await received).toEqual(raw ? EXPECTED_RAW : EXPECTED_JSON);
+        expect(await received).toEqual(expected);
       });
     });
   }

@@ -2,6 +2,7 @@
  * WriteBatch: what a connection writes at the end of a tick. Text is joined, bytes are
  * copied on add (the caller may reuse its buffer) into slabs, never written twice.
  */
+import { isOwnedFrame, ownFrame } from '../../src/codec/raw';
 import { WriteBatch, type BatchPayload } from '../../src/transport/write-batch';
 
 /** The bytes a payload puts on the wire. */
@@ -96,6 +97,21 @@ describe('WriteBatch', () => {
     expect(bytes[1]).toBe(7);
     expect(bytes[100 * 1024]).toBe(7);
     expect(bytes[100 * 1024 + 1]).toBe(2);
+  });
+
+  it('writes a large frame its protocol owns as it is (no second copy), and still copies a caller\'s', () => {
+    const batch = new WriteBatch();
+    const owned = ownFrame(Buffer.alloc(64 * 1024, 1));
+    const callers = Buffer.alloc(64 * 1024, 2);
+    batch.addBytes(owned);
+    batch.addBytes(callers);
+    const taken = batch.take() as Buffer[];
+    expect(taken.length).toBe(2);
+    expect(taken[0]).toBe(owned);
+    expect(taken[1]).not.toBe(callers);
+    expect(taken[1]!.equals(callers)).toBeTrue();
+    // A small owned frame is not marked: it goes into the slab like any bytes.
+    expect(isOwnedFrame(ownFrame(Buffer.alloc(100)))).toBeFalse();
   });
 
   it('keeps the order of text and bytes mixed in one tick', () => {

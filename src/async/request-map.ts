@@ -6,7 +6,7 @@
  * type argument, `new IPCModule<Events, Requests>()`, and `request`, `handle` check names,
  * payloads and replies. Without one every request and reply is `any`.
  */
-import type { ServerSocket } from '../event-map';
+import type { ServerSocket, Structured } from '../event-map';
 import type { RequestOptions } from './options';
 
 /** One request type: what is sent and what comes back. */
@@ -50,3 +50,11 @@ export type ServerRequestHandler<S> = (data: RequestData<S>, socket: ServerSocke
  * the event maps' raw `emit` signature does.
  */
 export type UntypedArgs<R, A extends unknown[]> = string extends keyof R ? A : [never];
+
+/**
+ * A request map for `serialization: 'advanced'`: the map itself, checked. Payloads and replies
+ * may be any structured value (Buffers in and out), and a map whose payload or reply
+ * structured clone cannot carry (a function, a method, a symbol) does not compile.
+ * @example new IPCModule<Events, StructuredRequests<{ hash: { request: Buffer; reply: Buffer } }>>()
+ */
+export type StructuredRequests<R extends { [K in keyof R]: { [P in keyof R[K]]: Structured<R[K][P]> } }> = R;

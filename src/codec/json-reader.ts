@@ -19,6 +19,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { IpcError } from '../errors';
 import type { EventPolicy } from './event-policy';
 import { forEachFrame } from './frame-decoder';
+import { ADVANCED_MARKER, advancedToJson } from './length-prefixed';
 import { decodeMessage, type Message } from './message';
 import { datagramTooLarge, type DatagramReader, type MessageSink, type StreamReader } from './reader';
 import { decodeGuarded } from './parsers/envelope';
@@ -56,6 +57,8 @@ export class JsonStreamReader implements StreamReader {
   /** The last chunk ended inside a character: the text decoder holds its first bytes. */
   private _held = false;
   private _failed = false;
+  /** Nothing has arrived yet: the first byte tells a peer set to serialization 'advanced'. */
+  private _fresh = true;
 
   constructor(reading: JsonReading, sink: MessageSink) {
     if (reading.delimiter.length === 0) throw new TypeError('The frame delimiter must not be empty');
@@ -74,6 +77,15 @@ export class JsonStreamReader implements StreamReader {
 
   push(chunk: Buffer): void {
     if (this._failed || chunk.length === 0) return;
+    if (this._fresh) {
+      this._fresh = false;
+      // Nothing that follows can be read: fatal whatever the profile.
+      if (chunk[0] === ADVANCED_MARKER) {
+        this._failed = true;
+        this._sink.onProtocolError(advancedToJson('first byte of the connection'), true);
+        return;
+      }
+    }
     const text = this._text.write(chunk);
     this._held = text.length === 0 || endsInsideCharacter(chunk);
     if (text.length === 0) return;
@@ -228,6 +240,10 @@ export class JsonDatagramReader implements DatagramReader {
   read(bytes: Buffer): void {
     const { maxMessageSize, policy } = this._reading;
     const sink = this._sink;
+    if (bytes[0] === ADVANCED_MARKER) {
+      sink.onProtocolError(advancedToJson('first byte of the datagram'), false);
+      return;
+    }
     // No connection to close on UDP: a frame past the limit is dropped and reported.
     forEachFrame(bytes, this._delimiter, (frame) => {
       if (frame.length > maxMessageSize) {

@@ -34,13 +34,35 @@ export function ignoreRawExtras(second: unknown, third: unknown): void {
     'Raw mode (config.rawBuffer) sends the bytes of the first value of an emit only; the values after it were ignored, as node-ipc ignored them. Pass one Buffer (Buffer.concat) or emit once per value.');
 }
 
+/** Frames a protocol made in a Buffer of their own, that nothing else holds or changes. */
+const ownedFrames = new WeakSet<Uint8Array>();
+
+/** Frames this large are worth marking: a write batch copies smaller ones into its slab anyway. */
+const OWNED_MIN_BYTES = 16 * 1024;
+
+/**
+ * Marks `frame` as the protocol's own (a fresh Buffer that no caller holds): whoever keeps it
+ * past the emit may keep it as it is, without the copy {@link detachFrame} and a write batch
+ * make of a caller's bytes. Large frames only; a small one is returned unmarked.
+ */
+export function ownFrame(frame: Buffer): Buffer {
+  if (frame.length >= OWNED_MIN_BYTES) ownedFrames.add(frame);
+  return frame;
+}
+
+/** True for a frame {@link ownFrame} marked: a Buffer that may be kept without a copy. */
+export function isOwnedFrame(bytes: Uint8Array): bytes is Buffer {
+  return ownedFrames.has(bytes);
+}
+
 /**
  * A frame that is kept past the emit that made it (offline, in the sync queue, on a socket
  * that is not ours): a string as it is, bytes copied, since they may be the caller's buffer
- * and the caller may change it once emit returns.
+ * and the caller may change it once emit returns (a frame the protocol owns is kept as it is).
  */
 export function detachFrame(frame: string | Uint8Array): string | Buffer {
-  return typeof frame === 'string' ? frame : copyBytes(frame);
+  if (typeof frame === 'string') return frame;
+  return isOwnedFrame(frame) ? frame : copyBytes(frame);
 }
 
 /** A copy of `bytes` in a Buffer of its own. */

@@ -11,6 +11,7 @@ import type { Profile } from '../profile';
 import type { Protocol, StreamLimits } from './protocol';
 
 export class EnvelopeProtocol implements Protocol {
+  readonly textEncoding = 'utf8' as const;
   readonly raw = false;
   readonly identifiesPeer: boolean;
   private readonly _profile: Profile;

@@ -15,6 +15,7 @@ import { assertMessageType } from '../errors';
 import type { Protocol, StreamLimits } from './protocol';
 
 export class LegacyProtocol implements Protocol {
+  readonly textEncoding = 'utf8' as const;
   readonly identifiesPeer = true;
   private readonly _config: IpcConfig;
   private readonly _writer = new EnvelopeWriter();

@@ -13,6 +13,7 @@ import type { Protocol, StreamLimits } from './protocol';
 import { RAW_LABEL } from './raw';
 
 export class ParserProtocol implements Protocol {
+  readonly textEncoding = 'utf8' as const;
   readonly raw: boolean;
   readonly identifiesPeer: boolean;
   private readonly _profile: Profile;

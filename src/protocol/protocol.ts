@@ -10,6 +10,7 @@
  * | node-ipc 14 `fast`, `guarded`, `assured` | {@link EnvelopeProtocol} |
  * | node-ipc 14 `raw` (or `rawBuffer` with 14 keys) | {@link RawProtocol} |
  * | node-ipc 14 custom parser object or class | {@link ParserProtocol} |
+ * | `serialization: 'advanced'` (any profile but raw and custom) | {@link AdvancedProtocol} |
  *
  * A protocol owns its framing: it makes the reader of each connection (chunk in, messages
  * out), so the transport only moves bytes.
@@ -30,7 +31,14 @@ export interface Protocol extends ReaderFactory {
   /** A received `data.id` names the server's socket (node-ipc 9/10 always; 14 with `identifyPeer`). */
   readonly identifiesPeer: boolean;
   /**
-   * The frame of one `emit` / `broadcast` call. The values after the first two are named
+   * How the transport turns a frame that `encode` made as a string into bytes: `'utf8'` for
+   * text (the JSON protocols), `'latin1'` when every character is one byte of the frame
+   * (the advanced protocol's small frames: a string is cheaper to make and to batch than a
+   * Buffer per message).
+   */
+  readonly textEncoding: 'utf8' | 'latin1';
+  /**
+   * The frame of one `emit` / `broadcast` call (a string is written in {@link textEncoding}). The values after the first two are named
    * parameters, never a rest array: V8 would allocate one per call. Throws for a
    * programmer's mistake (a TypeError, or an IpcError with node-ipc 14's code).
    */

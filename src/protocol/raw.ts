@@ -12,6 +12,7 @@ import type { Protocol, StreamLimits } from './protocol';
 export const RAW_LABEL = '<raw-buffer>';
 
 export class RawProtocol implements Protocol {
+  readonly textEncoding = 'utf8' as const;
   readonly raw = true;
   readonly identifiesPeer: boolean;
   private readonly _profile: Profile;

@@ -53,6 +53,8 @@ export interface ConnectionOptions {
   closeTimeout: number;
   /** The event that means "ready": 'connect' for net, 'secureConnect' for TLS, null for accepted sockets. */
   readyEvent: 'connect' | 'secureConnect' | null;
+  /** How frames written as strings become bytes (the protocol's `textEncoding`). */
+  textEncoding: 'utf8' | 'latin1';
 }
 
 type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
@@ -71,7 +73,7 @@ export class StreamConnection implements MessageSink, DeadlineOwner {
   private readonly _deadline: FrameDeadline;
   private readonly _closeTimeout: number;
   /** What this tick wrote, sent as one socket write on process.nextTick. */
-  private readonly _batch = new WriteBatch();
+  private readonly _batch: WriteBatch;
   /** The socket's unsent bytes when the batch began (read once per batch, see write()). */
   private _socketQueued = 0;
   private _flushScheduled = false;
@@ -95,6 +97,7 @@ export class StreamConnection implements MessageSink, DeadlineOwner {
     this._highWaterMark = socket.writableHighWaterMark;
     this._deadline = new FrameDeadline(options.messageTimeout, this);
     this._closeTimeout = options.closeTimeout;
+    this._batch = new WriteBatch(options.textEncoding);
     (socket as SlottedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
     socket.on('error', socketOnError);
@@ -156,7 +159,7 @@ export class StreamConnection implements MessageSink, DeadlineOwner {
       for (let i = 0; i < payload.length; i++) written = socket.write(payload[i] as Buffer);
       socket.uncork();
     } else {
-      written = socket.write(payload);
+      written = typeof payload === 'string' ? socket.write(payload, this._batch.textEncoding) : socket.write(payload);
     }
     if (this.socket.writableLength > this._maxPendingBytes) {
       this.fail(pendingLimitError(this.socket.writableLength, this._maxPendingBytes));

@@ -6,8 +6,12 @@
  * Why copy on add: the caller may reuse its buffer as soon as `emit` returns, yet the write
  * happens at the end of the tick. Copying straight into the slab is the only copy made: no
  * Buffer object per message (a copy per emit, as node-ipc made) and no `Buffer.concat` at
- * flush (what joining the callers' own buffers would cost).
+ * flush (what joining the callers' own buffers would cost). The one exception is a large
+ * frame its protocol made in a Buffer of its own and marked so (`ownFrame` in codec/raw.ts, the
+ * structured-clone frames of `serialization: 'advanced'`): nobody else holds it, so it is
+ * written as it is, and a 32 MiB message is not copied a second time.
  */
+import { isOwnedFrame } from '../codec/raw';
 
 /** First slab of a connection: small, since a quiet connection keeps its slab. */
 const MIN_SLAB_BYTES = 8 * 1024;
@@ -29,6 +33,8 @@ export type BatchPayload = string | Buffer | Buffer[];
  * that is several parts, written together (cork: one writev, no join).
  */
 export class WriteBatch {
+  /** How text becomes bytes: UTF-8, or latin1 for strings whose characters are bytes. */
+  readonly textEncoding: 'utf8' | 'latin1';
   /** Bytes in the batch (a string's length stands in for its UTF-8 size: exact for ASCII, never more than 3x off). */
   size = 0;
   private _text = '';
@@ -43,9 +49,13 @@ export class WriteBatch {
   /** Size of the next slab. */
   private _slabBytes = MIN_SLAB_BYTES;
 
-  /** Appends text, written as UTF-8. */
+  constructor(textEncoding: 'utf8' | 'latin1' = 'utf8') {
+    this.textEncoding = textEncoding;
+  }
+
+  /** Appends text, written in the batch's text encoding. */
   addText(text: string): void {
-    if (this._binary) this._pushOwned(Buffer.from(text, 'utf8'));
+    if (this._binary) this._pushOwned(Buffer.from(text, this.textEncoding));
     else this._text += text;
     this.size += text.length;
   }
@@ -55,12 +65,16 @@ export class WriteBatch {
     if (!this._binary) {
       this._binary = true;
       if (this._text.length > 0) {
-        this._parts.push(Buffer.from(this._text, 'utf8'));
+        this._parts.push(Buffer.from(this._text, this.textEncoding));
         this._text = '';
       }
     }
     const length = bytes.length;
-    if (length >= OWN_COPY_BYTES) {
+    if (length >= OWN_COPY_BYTES && isOwnedFrame(bytes)) {
+      // A frame the protocol made and nobody else holds (a large structured-clone frame):
+      // written as it is, no second copy of a large payload.
+      this._pushOwned(bytes);
+    } else if (length >= OWN_COPY_BYTES) {
       const copy = Buffer.allocUnsafeSlow(length);
       copy.set(bytes);
       this._pushOwned(copy);
