@@ -423,6 +423,8 @@ class Connection(asyncio.Protocol):
         self._last_request = 0
         self._closing = False
         self._lost = False
+        #: abort() was called: nothing more is read or written, even from the chunk at hand.
+        self._aborted = False
         self._loop = asyncio.get_running_loop()
         self._closed: asyncio.Future[None] = self._loop.create_future()
         #: Frames written during this turn of the event loop, sent in one write at its end.
@@ -443,11 +445,11 @@ class Connection(asyncio.Protocol):
             endpoint._publish("data", *endpoint._handler_args(data, self))
             return
         for frame in self._decoder.push(data):
-            if self._lost:
-                return
+            if self._lost or self._aborted:
+                return  # a handler aborted the connection: the rest of the chunk is dropped
             self._frame(frame)
         error = self._decoder.error
-        if error is not None and not self._lost:
+        if error is not None and not self._lost and not self._aborted:
             # Section 7: the connection is closed at once; what was not written is dropped.
             self._publish_error(error)
             self.abort()
@@ -664,7 +666,7 @@ class Connection(asyncio.Protocol):
         if type_ == REPLY_TYPE and isinstance(data, dict) and _is_number(data.get("reply")):
             self._settle(data)
         endpoint._publish(type_, *endpoint._handler_args(data, self))
-        if type_ != REPLY_TYPE and isinstance(data, dict) and _is_number(data.get("request")) and not self._lost:
+        if type_ != REPLY_TYPE and isinstance(data, dict) and _is_number(data.get("request")) and not self._aborted:
             self._answer(type_, data)
 
     def _publish_error(self, err: BaseException) -> None:
@@ -704,7 +706,8 @@ class Connection(asyncio.Protocol):
                 ) from None
 
     def abort(self) -> None:
-        """Closes at once, dropping anything not yet written."""
+        """Closes at once, dropping anything not yet written or read."""
+        self._aborted = True
         self._closing = True
         self._outgoing = []
         if self.transport is not None and not self._lost:
