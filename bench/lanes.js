@@ -76,28 +76,36 @@ function deferred() {
   return { promise, resolve };
 }
 
+/**
+ * The server's end of a counted stream: on `end` it checks the client's count against
+ * `received()`, answers `ack`, and its result says how many arrived.
+ */
+function ackOnEnd(srv, errors, received, p) {
+  const ended = deferred();
+  srv.on('end', (data, socket) => {
+    if (data.count !== received()) errors.add(`end says ${data.count}, received ${received()}`);
+    srv.emit(socket, 'ack', { count: received() });
+    ended.resolve();
+  });
+  return {
+    result: () => ended.promise.then(() => {
+      if (received() !== p.count) errors.add(`server received ${received()} of ${p.count}`);
+      return { received: received(), errors };
+    }),
+  };
+}
+
 /** Client -> server stream of small or large JSON messages, `end`, then `ack`. */
 const stream = {
   server(srv, p) {
     const errors = errorList();
     let received = 0;
-    const ended = deferred();
     srv.on('m', (data) => {
       if (data.seq !== received) errors.add(`message ${received}: got seq ${data.seq}`);
       if (p.size && (typeof data.blob !== 'string' || data.blob.length !== p.blobLength)) errors.add(`message ${received}: blob of ${data.blob && data.blob.length} chars`);
       received++;
     });
-    srv.on('end', (data, socket) => {
-      if (data.count !== received) errors.add(`end says ${data.count}, received ${received}`);
-      srv.emit(socket, 'ack', { count: received });
-      ended.resolve();
-    });
-    return {
-      result: () => ended.promise.then(() => {
-        if (received !== p.count) errors.add(`server received ${received} of ${p.count}`);
-        return { received, errors };
-      }),
-    };
+    return ackOnEnd(srv, errors, () => received, p);
   },
   async client(connect, p) {
     const cli = await connect({});
@@ -138,7 +146,6 @@ const bytes = {
   server(srv, p) {
     const errors = errorList();
     let received = 0;
-    const ended = deferred();
     srv.on('b', (data) => {
       const got = receivedBytes(data.bytes);
       const mark = received & 0xff;
@@ -146,17 +153,7 @@ const bytes = {
       if (got === null || got.length !== p.size || got[0] !== mark || got[got.length - 1] !== mark) errors.add(`message ${received}: not the ${p.size} bytes sent`);
       received++;
     });
-    srv.on('end', (data, socket) => {
-      if (data.count !== received) errors.add(`end says ${data.count}, received ${received}`);
-      srv.emit(socket, 'ack', { count: received });
-      ended.resolve();
-    });
-    return {
-      result: () => ended.promise.then(() => {
-        if (received !== p.count) errors.add(`server received ${received} of ${p.count}`);
-        return { received, errors };
-      }),
-    };
+    return ackOnEnd(srv, errors, () => received, p);
   },
   async client(connect, p) {
     const cli = await connect({});
