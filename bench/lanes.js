@@ -293,10 +293,11 @@ const broadcast = {
         if (received === warmup) {
           // After the warm-up, GC this process once every client is there (the server waits for all).
           if (++warmDones === p.clients) gc();
-          cli.emit('done', { index: k, received, errors });
+          cli.emit('done', { index: k, received, errors: [...errors] });
         }
         if (received === warmup + p.count) {
-          cli.emit('done', { index: k, received, errors });
+          // A copy: the list carries its `add` function, which JSON drops and structured clone refuses.
+          cli.emit('done', { index: k, received, errors: [...errors] });
           done.resolve();
         }
       });
