@@ -289,6 +289,34 @@ for (const transport of STREAM_TRANSPORTS) {
       expect((await received).length).toBe(sent);
     });
 
+    it('hands a batch to a socket with unsent bytes as bytes, and loses or reorders nothing', async () => {
+      const { server, client, socket } = await pair();
+      socket.pause(); // the server reads nothing: the client's unsent bytes pile up
+      const clientSocket = client.socket as Socket;
+      const kinds: string[] = [];
+      const write = clientSocket.write;
+      clientSocket.write = function spy(this: Socket, chunk: unknown, ...rest: unknown[]) {
+        kinds.push(typeof chunk === 'string' ? 'text' : 'bytes');
+        return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+      } as typeof clientSocket.write;
+      // One batch per turn until the kernel's buffer is full and two more batches met unsent bytes.
+      let total = 0;
+      let afterFull = 0;
+      while (afterFull < 2 && total < 2000) {
+        if (clientSocket.writableLength > 0) afterFull++;
+        client.emit('m', { i: total++, text: 'é€😀'.repeat(8 * 1024) });
+        await new Promise((next) => setImmediate(next));
+      }
+      expect(afterFull).toBe(2);
+      const received = collectEvents(server, 'm', total, 15000);
+      expect(kinds[0]).toBe('text'); // the first batch met an empty queue
+      expect(kinds.slice(-2)).toEqual(['bytes', 'bytes']);
+      socket.resume();
+      const got = (await received).map(([data]) => data as { i: number; text: string });
+      expect(got.map((d) => d.i)).toEqual([...Array(total).keys()]);
+      expect(got.every((d) => d.text === 'é€😀'.repeat(8 * 1024))).toBe(true);
+    });
+
     describe('in raw mode', () => {
       it('carries every byte value, the delimiter and NUL included, exactly', async () => {
         const { server, client } = await pair((config) => { config.rawBuffer = true; });

@@ -23,6 +23,23 @@ describe('WriteBatch', () => {
     expect(batch.take()).toBeNull();
   });
 
+  it('gives text as bytes in its encoding when the socket still has unsent bytes (queued), as a string otherwise', () => {
+    const utf8 = new WriteBatch();
+    utf8.addText('{"a":"é€😀"}\f');
+    utf8.addText('{"b":2}\f');
+    const queued = utf8.take(true);
+    expect(Buffer.isBuffer(queued)).toBe(true);
+    expect((queued as Buffer).toString('utf8')).toBe('{"a":"é€😀"}\f{"b":2}\f');
+    expect(utf8.size).toBe(0);
+    expect(utf8.take(true)).toBeNull();
+    // Frames whose characters are bytes (advanced serialization) stay those bytes.
+    const latin1 = new WriteBatch('latin1');
+    latin1.addText('\xc1\x00\x00\x00\x02{}\x0c');
+    expect([...(latin1.take(true) as Buffer)]).toEqual([0xc1, 0, 0, 0, 2, 0x7b, 0x7d, 0x0c]);
+    latin1.addText('x');
+    expect(latin1.take()).toBe('x');
+  });
+
   it('copies bytes when they are added: changing the source afterwards changes nothing', () => {
     const batch = new WriteBatch();
     const source = Buffer.from([1, 2, 3]);

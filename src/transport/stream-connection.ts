@@ -149,7 +149,7 @@ export class StreamConnection implements MessageSink, DeadlineOwner {
   flush(): void {
     this._flushScheduled = false;
     if (this.closed) return;
-    const payload = this._batch.take();
+    const payload = this._batch.take(this._socketQueued > 0);
     if (payload === null) return;
     const socket = this.socket;
     let written = true;
