@@ -88,7 +88,10 @@ function flushText(conn) {
   conn.scheduled = false;
   const text = conn.text;
   conn.text = '';
-  conn.socket.write(text);
+  // A socket with unsent bytes queues this write: as a Buffer it waits off the JS heap, as a
+  // string the sender's GC copies and promotes it (bench/README.md, "The baseline").
+  if (conn.socket.writableLength > 0) conn.socket.write(Buffer.from(text));
+  else conn.socket.write(text);
 }
 
 /** A raw connection: chunks in as they arrive, the bytes of one tick out in one write. */
