@@ -112,16 +112,6 @@ export const SESSION_CASES: readonly Case[] = [
     },
   },
   {
-    name: 'close.graceful-after-last-frame', section: '8.2', mode: 'json',
-    async run(kit: Kit): Promise<string | void> {
-      const conn = await kit.open();
-      await conn.send(frameOf('farewell', 3, kit.delimiter));
-      for (const n of [1, 2, 3]) same(`farewell ${n} of 3`, (await expectType(conn, 'farewell', `farewell ${n} of 3`)).data, n);
-      await conn.endOfStream('end-of-stream after the last farewell');
-      if (conn.queued > 0) throw new Mismatch(`${conn.queued} more frame(s) after the third farewell`);
-    },
-  },
-  {
     name: 'garbage.invalid-json', section: '3.1', mode: 'json',
     run: (kit: Kit): Promise<string> => survives(kit, Buffer.concat([Buffer.from('{"type":"echo","data":'), kit.delimiter, Buffer.from('not json'), kit.delimiter])),
   },
@@ -134,6 +124,17 @@ export const SESSION_CASES: readonly Case[] = [
     async run(kit: Kit): Promise<string | void> {
       const note = await survives(kit, Buffer.concat([noise(4096), kit.delimiter]));
       return note;
+    },
+  },
+  {
+    // Last of the JSON cases: §11.2 lets a server adapter answer farewell by stopping.
+    name: 'close.graceful-after-last-frame', section: '8.2', mode: 'json',
+    async run(kit: Kit): Promise<string | void> {
+      const conn = await kit.open();
+      await conn.send(frameOf('farewell', 3, kit.delimiter));
+      for (const n of [1, 2, 3]) same(`farewell ${n} of 3`, (await expectType(conn, 'farewell', `farewell ${n} of 3`)).data, n);
+      await conn.endOfStream('end-of-stream after the last farewell');
+      if (conn.queued > 0) throw new Mismatch(`${conn.queued} more frame(s) after the third farewell`);
     },
   },
   {
