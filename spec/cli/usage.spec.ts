@@ -34,7 +34,7 @@ describe('cli usage', () => {
   it('refuses bad command lines with exit 2 and says what is wrong', async () => {
     const dir = tempDir();
     const cases: Array<[string[], string]> = [
-      [['lisen', 'x'], 'error: unknown command "lisen" (commands: listen, connect, send, request, proxy; node-ipc-ts --help)'],
+      [['lisen', 'x'], 'error: unknown command "lisen" (commands: listen, connect, send, request, proxy, conformance; node-ipc-ts --help)'],
       [['send', join(dir, 's.sock'), 'ping', '--tiemout', '5'], 'error: unknown flag --tiemout (did you mean --timeout?) (node-ipc-ts send --help)'],
       [['send', 'localhost:port', 'ping'], 'error: bad target "localhost:port": the port must be a number from 1 to 65535 (got "port")'],
       [['send', join(dir, 's.sock')], 'error: send needs <type>: node-ipc-ts send <target> <type> [data]'],

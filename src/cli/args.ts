@@ -21,6 +21,8 @@ export interface ParsedArgs {
   readonly positionals: string[];
   /** Each flag given, by name: `true` for a switch, the text for a flag with a value (the last one wins). */
   readonly flags: ReadonlyMap<string, string | true>;
+  /** The arguments after `--` (also at the end of `positionals`), or undefined without `--`: a command to run (conformance). */
+  readonly rest: string[] | undefined;
 }
 
 /**
@@ -31,10 +33,12 @@ export interface ParsedArgs {
 export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
+  let rest: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
+      rest = argv.slice(i + 1);
+      positionals.push(...rest);
       break;
     }
     if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
@@ -61,7 +65,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
     flags.set(spec.name, next);
     i++;
   }
-  return { positionals, flags };
+  return { positionals, flags, rest };
 }
 
 /** "unknown flag --jsn (did you mean --json?)" */

@@ -10,6 +10,8 @@ import type { Output } from './output';
 export interface Context {
   readonly command: string;
   readonly positionals: readonly string[];
+  /** The arguments after `--`, if there was one (they are also the last positionals). */
+  readonly rest?: readonly string[] | undefined;
   readonly options: Options;
   readonly output: Output;
   /**

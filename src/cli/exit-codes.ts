@@ -9,6 +9,8 @@ export const ExitCode = {
   ok: 0,
   /** `request`: the remote handler failed (`ERR_IPC_REMOTE`) or has no handler for the type (`ERR_IPC_NO_HANDLER`). */
   remote: 1,
+  /** `conformance`: a case failed (or passed though `--expect-fail` lists it). The same 1: "the other side did not do it". */
+  caseFailed: 1,
   /** A bad command line: unknown command or flag, missing or bad value, bad target, bad JSON data. */
   usage: 2,
   /** Nothing listens at the target, the host is unknown, or listening failed (address in use, permissions). */

@@ -37,6 +37,8 @@ Usage:
   node-ipc-ts send    <target> <type> [data]       emit one message, exit once handed over
   node-ipc-ts request <target> <type> [data]       one request, print the reply as JSON
   node-ipc-ts proxy   --listen <target> --to <target>   forward bytes, print every frame
+  node-ipc-ts conformance --server <target> | --server -- <cmd> | --client -- <cmd>
+                                                   check a wire implementation (docs/PROTOCOL.md §11)
 
   node-ipc-ts <command> --help    flags and examples of a command
   node-ipc-ts --version
@@ -151,6 +153,35 @@ Examples:
   node-ipc-ts request world user 42 --json | jq .data.name
 
 ${EXIT}
+`,
+  conformance: `node-ipc-ts conformance --server <target> [--raw-server <target>] [--delimiter-server <target>]
+node-ipc-ts conformance --server -- <command ...>
+node-ipc-ts conformance --client -- <command ...>
+
+Checks an implementation of the wire protocol: runs the named cases of docs/PROTOCOL.md §11
+against it, one line per case (PASS, FAIL with what differed, SKIP), then a summary line.
+The implementation runs an adapter (echo, broadcast, add, fail, ask, farewell, hello; §11.2).
+With a command the kit starts it per mode group (json, raw, delimiter \r\n) with
+NODE_IPC_CONFORMANCE_TARGET, _MODE and _DELIMITER set, and kills it afterwards.
+
+Flags:
+  --server             the implementation under test is a server (a target, or -- <command>)
+  --client             it is a client: the kit listens and starts -- <command>
+  --raw-server <target>        the same implementation's server in raw mode
+  --delimiter-server <target>  its server with delimiter \r\n
+  --timeout <ms>       each wait of a case (default 5000)
+  --case <a,b>         run only these cases
+  --expect-fail <a,b>  these cases are known to fail: XFAIL, or XPASS (counted as a failure)
+  --socket-root <dir>  --appspace <prefix>   how an id target resolves
+${COMMON}
+
+Examples:
+  node-ipc-ts conformance --server /tmp/app.world --raw-server /tmp/app.raw
+  node-ipc-ts conformance --server -- python3 peers/python/conformance_adapter.py server
+  node-ipc-ts conformance --client --json -- node conformance/adapters/node-ipc-ts.js client
+  node-ipc-ts conformance --server --case framing.one-frame,request.ask -- ./my-peer
+
+Exit codes: 0 nothing failed unexpectedly   1 a case failed   2 bad arguments
 `,
   proxy: `node-ipc-ts proxy --listen <target> --to <target> [flags]
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from './args';
+import { conformance } from './commands/conformance';
 import { connect } from './commands/connect';
 import { listen } from './commands/listen';
 import { proxy } from './commands/proxy';
@@ -17,7 +18,7 @@ import { COMMAND_HELP, OVERVIEW } from './help';
 import { COMMAND_FLAGS, readOptions } from './options';
 import { Output } from './output';
 
-const COMMANDS: Readonly<Record<string, Command>> = { listen, connect, send, request, proxy };
+const COMMANDS: Readonly<Record<string, Command>> = { listen, connect, send, request, proxy, conformance };
 
 /** The package's version, from its package.json (two levels above dist/cli/). */
 function version(): string {
@@ -62,11 +63,12 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       process.stdout.write(COMMAND_HELP[name] ?? OVERVIEW);
       return ExitCode.ok;
     }
-    const options = readOptions(parsed);
+    const options = readOptions(parsed, name);
     output = new Output(options.json, process.stdout, process.stderr, process.env);
     return await command({
       command: name,
       positionals: parsed.positionals,
+      rest: parsed.rest,
       options,
       output,
       onStop: signals.onStop,

@@ -39,6 +39,15 @@ export interface Options {
   readonly stdin: boolean;
   readonly listen: string | undefined;
   readonly to: string | undefined;
+  /** conformance: the role of the implementation under test (`--server`, `--client`). */
+  readonly server: boolean;
+  readonly client: boolean;
+  /** conformance: the same implementation's servers in raw mode and with delimiter `\r\n`. */
+  readonly rawServer: string | undefined;
+  readonly delimiterServer: string | undefined;
+  /** conformance: `--case a,b` and `--expect-fail a,b`, as given (the command checks the names). */
+  readonly cases: string[] | undefined;
+  readonly expectFail: string[] | undefined;
 }
 
 const flag = (name: string, value = true): FlagSpec => ({ name, value });
@@ -56,13 +65,17 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly FlagSpec[]>> = {
   request: [...BASE, ...LOCAL, ...TLS_CLIENT, flag('delimiter'), flag('parser'), flag('allowed-events'), flag('timeout')],
   proxy: [...BASE, ...LOCAL, ...TLS_SERVER, flag('to-cert'), flag('to-key'), flag('to-ca'), flag('insecure', false),
     flag('raw', false), flag('delimiter'), flag('listen'), flag('to')],
+  conformance: [...BASE, ...LOCAL, flag('server', false), flag('client', false), flag('raw-server'), flag('delimiter-server'),
+    flag('timeout'), flag('case'), flag('expect-fail')],
 };
 
 /** Default `--timeout` of send, request and connect's `.request`, in milliseconds. */
 export const DEFAULT_TIMEOUT = 10000;
+/** Default `--timeout` of a command that has its own (conformance: per case wait, docs/PROTOCOL.md §11.1). */
+const COMMAND_TIMEOUT: Readonly<Record<string, number>> = { conformance: 5000 };
 
-/** Checks and types the flags `parseArgs` found. @throws CliError (exit 2) naming the flag and what it wants. */
-export function readOptions(args: ParsedArgs): Options {
+/** Checks and types the flags `parseArgs` found for `command`. @throws CliError (exit 2) naming the flag and what it wants. */
+export function readOptions(args: ParsedArgs, command = ''): Options {
   const f = args.flags;
   const text = (name: string): string | undefined => {
     const value = f.get(name);
@@ -93,13 +106,27 @@ export function readOptions(args: ParsedArgs): Options {
     delimiter: delimiterOf(text('delimiter')),
     parser,
     allowedEvents,
-    timeout: count('timeout', text('timeout')) ?? DEFAULT_TIMEOUT,
+    timeout: count('timeout', text('timeout')) ?? COMMAND_TIMEOUT[command] ?? DEFAULT_TIMEOUT,
     retry: count('retry', text('retry')),
     maxRetries: count('max-retries', text('max-retries')),
     stdin: f.get('no-stdin') !== true,
     listen: text('listen'),
     to: text('to'),
+    server: f.get('server') === true,
+    client: f.get('client') === true,
+    rawServer: nonEmpty('raw-server', text('raw-server')),
+    delimiterServer: nonEmpty('delimiter-server', text('delimiter-server')),
+    cases: names('case', text('case')),
+    expectFail: names('expect-fail', text('expect-fail')),
   };
+}
+
+/** A comma-separated list of names, at least one. */
+function names(name: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (list.length === 0) throw usageError(`--${name} needs at least one case name (comma-separated)`);
+  return list;
 }
 
 function nonEmpty(name: string, value: string | undefined): string | undefined {

@@ -22,7 +22,27 @@ export type EventRecord =
   | { event: 'reply'; type: string; data?: unknown }
   | { event: 'frame'; client: number; direction: 'to-server' | 'to-client'; bytes: number; type?: string; data?: unknown; invalid?: string; hex?: string; text?: string }
   | { event: 'error'; code?: string; message: string; [key: string]: unknown }
-  | { event: 'closed'; where?: string };
+  | { event: 'closed'; where?: string }
+  | ({ event: 'case' } & CaseLine)
+  | { event: 'summary'; passed: number; failed: number; skipped: number; expectedFailures: number };
+
+/** A conformance case's result (docs/PROTOCOL.md §11.1). */
+export interface CaseLine {
+  readonly result: 'pass' | 'fail' | 'skip' | 'xfail' | 'xpass';
+  readonly name: string;
+  readonly section: string;
+  readonly detail?: string;
+}
+
+/** `PASS name (§2.1)`, `FAIL name (§2.1): what differed`: the contract's line of a case. */
+export function caseLine(line: CaseLine): string {
+  return `${line.result.toUpperCase()} ${line.name} (§${line.section})${line.detail === undefined ? '' : `: ${line.detail}`}`;
+}
+
+/** `N passed, N failed, N skipped` (and `, N expected failures` when `--expect-fail` was given). */
+export function summaryLine(t: { passed: number; failed: number; skipped: number; expectedFailures: number }, expected: boolean): string {
+  return `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${expected ? `, ${t.expectedFailures} expected failures` : ''}`;
+}
 
 /** Where output goes; `process.stdout`/`stderr` in the command line, anything with `write` in tests. */
 export interface Sink {
@@ -138,6 +158,10 @@ export class Output {
         return `${this._paint('red', '!')} ${r.code === undefined ? '' : `${r.code} `}${r.message}`;
       case 'closed':
         return `${this._paint('yellow', '*')} closed${r.where === undefined ? '' : ` ${r.where}`}`;
+      case 'case':
+        return caseLine(r);
+      case 'summary':
+        return summaryLine(r, r.expectedFailures > 0);
     }
   }
 
