@@ -22,7 +22,9 @@ In JSON mode, in both roles, it answers what the kit sends:
   whose code is ``E_CONFORMANCE`` and message ``failed on purpose``; a request of any other
   type: ``ERR_IPC_NO_HANDLER`` (node_ipc.py does that once an endpoint has handlers);
 - event ``ask`` ``{"type": t, "data": d}``: requests t with d from the kit on that connection,
-  then emits ``asked`` with ``{"data": result}`` or ``{"error": {"code", "message"}}``;
+  then emits ``asked`` with ``{"data": result}`` or ``{"error": {"code", "message"}}`` (the
+  code and message the kit's error reply carried, or those of a local failure such as
+  ``ERR_IPC_TIMEOUT``);
 - event ``farewell`` n: emits ``farewell`` n times (payloads 1..n), then closes that
   connection gracefully (the client: its connection; the server: that one connection).
 
@@ -63,7 +65,7 @@ HELLO_DATA = {"id": "conformance"}
 FAIL_CODE = "E_CONFORMANCE"
 FAIL_MESSAGE = "failed on purpose"
 #: Seconds a request made for ``ask`` waits for the kit's reply.
-ASK_TIMEOUT = 10.0
+ASK_TIMEOUT = 5.0
 #: Seconds between the client's connection attempts (and before it reconnects).
 RETRY = 0.1
 #: Seconds a graceful close on stop waits for the peer (the kit kills after 2 s).
@@ -149,8 +151,14 @@ def _fail(data: Any) -> Any:
 
 
 def _error_info(err: BaseException) -> Dict[str, Any]:
-    """What ``asked`` reports of a failed request: the error's code and message, as node-ipc-ts's
-    own rejection has them (``ERR_IPC_REMOTE``, ``ERR_IPC_NO_HANDLER``, ``ERR_IPC_TIMEOUT``, ...)."""
+    """What ``asked`` reports of a failed request: the kit's own error when it answered with one
+    (its ``code``, when it sent one, and ``message``), else the local failure's code and message
+    (``ERR_IPC_TIMEOUT``, ``ERR_IPC_DISCONNECTED``, ...)."""
+    remote = getattr(err, "remote", None)
+    if isinstance(remote, dict):
+        info = {"code": remote["code"]} if "code" in remote else {}
+        info["message"] = remote.get("message", "")
+        return info
     code = getattr(err, "code", None)
     return {"code": code if isinstance(code, str) else err.__class__.__name__, "message": str(getattr(err, "message", err))}
 
