@@ -40,6 +40,7 @@ __all__ = [
     "Connection",
     "FrameDecoder",
     "IpcError",
+    "MISSING",
     "Server",
     "decode_message",
     "encode_message",
@@ -97,7 +98,9 @@ class _Missing:
         return False
 
 
-#: Leave a payload out: ``emit(type)`` sends ``{}`` (section 3.2), ``request(type)`` sends no inner ``data``.
+#: Leave a payload out: ``emit(type)`` sends ``{}`` (section 3.2), ``request(type)`` sends no inner ``data``,
+#: a handler returning it replies without ``data``. With ``missing=MISSING`` an endpoint also
+#: delivers it for a message, request or reply without ``data`` (JavaScript's ``undefined``).
 MISSING: Any = _Missing()
 
 
@@ -221,11 +224,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 _ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
-def decode_message(frame: Union[bytes, bytearray, memoryview]) -> Tuple[str, Any]:
+def decode_message(frame: Union[bytes, bytearray, memoryview], missing: Any = None) -> Tuple[str, Any]:
     """One frame to ``(type, data)``; checks section 3.1 in its order.
 
-    Ill-formed UTF-8 becomes U+FFFD, as in Node. A missing ``data`` is ``None``; members
-    other than ``type`` and ``data`` are ignored. Raises :class:`IpcError`:
+    Ill-formed UTF-8 becomes U+FFFD, as in Node. A missing ``data`` is ``missing``
+    (``None`` by default; pass :data:`MISSING` to tell it from ``null``); members other than
+    ``type`` and ``data`` are ignored. Raises :class:`IpcError`:
     ``ERR_IPC_INVALID_JSON`` (including an empty frame and NaN / Infinity),
     ``ERR_IPC_INVALID_MESSAGE`` (not an object or array), ``ERR_IPC_INVALID_EVENT``
     (``type`` not a string).
@@ -238,7 +242,7 @@ def decode_message(frame: Union[bytes, bytearray, memoryview]) -> Tuple[str, Any
     if isinstance(value, dict):
         type_ = value.get("type")
         if isinstance(type_, str):
-            return type_, value.get("data")
+            return type_, value.get("data", missing)
     elif not isinstance(value, list):
         raise IpcError("ERR_IPC_INVALID_MESSAGE", f"Message is not an object: {text[:64]}")
     raise IpcError("ERR_IPC_INVALID_EVENT", "Message type must be a string")
@@ -317,6 +321,7 @@ class _Endpoint:
         max_message_size: int,
         encoding: str,
         close_timeout: float,
+        missing: Any = None,
     ) -> None:
         if not delimiter:
             raise ValueError("the delimiter must not be empty")
@@ -326,6 +331,8 @@ class _Endpoint:
         self.max_message_size = max_message_size
         self.encoding = encoding
         self.close_timeout = close_timeout
+        #: What handlers get for a message without ``data``, and ``request()`` for a reply without it.
+        self.missing = missing
         self._handlers: Dict[str, List[Handler]] = {}
         self._request_handlers: Dict[str, Tuple[Handler, bool]] = {}
         self._tasks: Set[asyncio.Future[Any]] = set()
@@ -598,7 +605,7 @@ class Connection(asyncio.Protocol):
         if "error" in envelope:
             future.set_exception(_from_remote_error(type_, envelope["error"]))
         else:
-            future.set_result(envelope.get("data"))
+            future.set_result(envelope.get("data", self.endpoint.missing))
 
     def _answer(self, type: str, envelope: Dict[str, Any]) -> None:
         endpoint = self.endpoint
@@ -610,7 +617,7 @@ class Connection(asyncio.Protocol):
             return
         handler, expose_stack = entry
         try:
-            result = handler(*endpoint._handler_args(envelope.get("data"), self))
+            result = handler(*endpoint._handler_args(envelope.get("data", endpoint.missing), self))
         except Exception as err:
             self._reply(number, error=_remote_error(err, expose_stack))
             return
@@ -640,12 +647,12 @@ class Connection(asyncio.Protocol):
             self._reply(number, error=_remote_error(err, expose_stack))
 
     def _reply(self, number: Any, *, data: Any = None, error: Optional[Dict[str, Any]] = None) -> None:
-        """Sends one reply; a result of None is sent without ``data`` (section 6.2). A reply
+        """Sends one reply; a result of None (or MISSING) is sent without ``data`` (section 6.2). A reply
         for a connection that is closing or gone is dropped: nobody waits for it."""
         envelope: Dict[str, Any] = {"reply": number}
         if error is not None:
             envelope["error"] = error
-        elif data is not None:
+        elif data is not None and data is not MISSING:
             envelope["data"] = data
         frame = encode_message(REPLY_TYPE, envelope, self.endpoint.delimiter_bytes)
         if self.connected:
@@ -654,13 +661,13 @@ class Connection(asyncio.Protocol):
     # -- receiving -------------------------------------------------------------------------------
 
     def _frame(self, frame: bytes) -> None:
+        endpoint = self.endpoint
         try:
-            type_, data = decode_message(frame)
+            type_, data = decode_message(frame, endpoint.missing)
         except IpcError as err:
             # 9/10 profile (section 3.1): the frame is dropped, the connection goes on.
             self._publish_error(err)
             return
-        endpoint = self.endpoint
         if isinstance(endpoint, Server) and isinstance(data, dict) and js_truthy(data.get("id")):
             self.id = data["id"]  # section 3.4
         if type_ == REPLY_TYPE and isinstance(data, dict) and _is_number(data.get("reply")):
@@ -748,9 +755,15 @@ class Client(_Endpoint):
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         encoding: str = "utf-8",
         close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
+        missing: Any = None,
     ) -> None:
         super().__init__(
-            raw=raw, delimiter=delimiter, max_message_size=max_message_size, encoding=encoding, close_timeout=close_timeout
+            raw=raw,
+            delimiter=delimiter,
+            max_message_size=max_message_size,
+            encoding=encoding,
+            close_timeout=close_timeout,
+            missing=missing,
         )
         self.id = id
         self.tcp = host is not None or port is not None or ssl is not None
@@ -878,9 +891,15 @@ class Server(_Endpoint):
         encoding: str = "utf-8",
         close_timeout: float = DEFAULT_CLOSE_TIMEOUT,
         unlink: bool = True,
+        missing: Any = None,
     ) -> None:
         super().__init__(
-            raw=raw, delimiter=delimiter, max_message_size=max_message_size, encoding=encoding, close_timeout=close_timeout
+            raw=raw,
+            delimiter=delimiter,
+            max_message_size=max_message_size,
+            encoding=encoding,
+            close_timeout=close_timeout,
+            missing=missing,
         )
         self.id = id
         self.tcp = host is not None or port is not None or ssl is not None

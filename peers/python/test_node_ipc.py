@@ -133,6 +133,11 @@ class DecodeTests(unittest.TestCase):
         self.assertEqual(decode_message(b' {"type" : "t"} '), ("t", None))  # missing data: None
         self.assertEqual(decode_message('{"type":"é","data":"😀"}'.encode()), ("é", "😀"))
 
+    def test_a_missing_data_can_be_told_from_null(self) -> None:
+        self.assertIs(decode_message(b'{"type":"t"}', MISSING)[1], MISSING)
+        self.assertIsNone(decode_message(b'{"type":"t","data":null}', MISSING)[1])
+        self.assertEqual(decode_message(b'{"type":"t","data":0}', MISSING), ("t", 0))
+
     def test_reports_section_3_1_failures_with_their_codes(self) -> None:
         cases = {
             b"": "ERR_IPC_INVALID_JSON",
@@ -852,6 +857,60 @@ class WireBytesTests(PairBase):
         self.assertFalse(closing.done())
         writer.close()
         await asyncio.wait_for(closing, WAIT)
+
+    async def test_with_missing_set_to_MISSING_no_payload_stays_no_payload_both_ways(self) -> None:
+        # As in JavaScript, where a missing data is undefined: handlers see MISSING, not None;
+        # echoing it sends {} (section 3.2), and a request or reply without data stays so.
+        server = await self.serve(missing=MISSING)
+        seen: List[Any] = []
+
+        def echo(data: Any, conn: Connection) -> None:
+            seen.append(data)
+            conn.emit("echo", data)
+
+        server.on("echo", echo)
+        server.handle("same", lambda data, conn: data)
+        reader, writer = await asyncio.open_unix_connection(server.path)
+        writer.write(
+            b'{"type":"echo"}\f{"type":"echo","data":null}\f'
+            b'{"type":"same","data":{"request":1}}\f{"type":"same","data":{"request":2,"data":null}}\f'
+        )
+        self.assertEqual(
+            await read_frames(reader, 4),
+            [
+                b'{"type":"echo","data":{}}\f',
+                b'{"type":"echo","data":null}\f',
+                b'{"type":"ipc.reply","data":{"reply":1}}\f',
+                b'{"type":"ipc.reply","data":{"reply":2}}\f',
+            ],
+        )
+        self.assertIs(seen[0], MISSING)
+        self.assertIsNone(seen[1])
+        # A request from the server, its reply without data: the requester gets MISSING.
+        conn = server.connections[0]
+        asking = asyncio.ensure_future(server.request(conn, "status", timeout=WAIT))
+        self.assertEqual(await read_frames(reader, 1), [b'{"type":"status","data":{"request":1}}\f'])
+        writer.write(b'{"type":"ipc.reply","data":{"reply":1}}\f')
+        self.assertIs(await asking, MISSING)
+        writer.close()
+
+    async def test_by_default_no_payload_is_none(self) -> None:
+        path = os.path.join(self.dir, "plain.sock")
+        accepted: asyncio.Future[Tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.get_running_loop().create_future()
+        plain = await asyncio.start_unix_server(lambda r, w: accepted.set_result((r, w)), path)
+        self.addCleanup(plain.close)
+        client = Client(path=path)
+        got = Waiter()
+        client.on("m", got)
+        await client.connect()
+        self.addAsyncCleanup(client.close, 1.0)
+        reader, writer = await asyncio.wait_for(accepted, WAIT)
+        asking = asyncio.ensure_future(client.request("q", timeout=WAIT))
+        self.assertEqual(await read_frames(reader, 1), [b'{"type":"q","data":{"request":1}}\f'])
+        writer.write(b'{"type":"m"}\f{"type":"ipc.reply","data":{"reply":1}}\f')
+        self.assertEqual(await got.wait(), [(None,)])
+        self.assertIsNone(await asking)
+        writer.close()
 
 
 class UnixPathTests(PairBase):
