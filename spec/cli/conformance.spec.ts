@@ -6,11 +6,13 @@
  * - @achrinza/node-ipc 9.2.9 and 10.1.11, server and client: every case passes except the ones
  *   listed below, each with the reason PROTOCOL.md's compatibility notes give; the kit is run
  *   with that list as --expect-fail, so a case that starts passing (XPASS) fails the spec too.
+ * - The Python peer (peers/python/conformance_adapter.py), server and client: every case passes
+ *   (pending only when `python3` is not there).
  * - A deliberately broken peer: FAIL lines and exit 1, so the kit is known to be able to fail.
  * - The document and the kit change together: every case is in §11.3 with its section, and
  *   every section it names exists.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
@@ -134,6 +136,23 @@ for (const version of ['9', '10'] as const) {
     }, SPEC_MS);
   });
 }
+
+const PYTHON = process.env.PYTHON ?? 'python3';
+const PYTHON_ADAPTER = join(ROOT, 'peers', 'python', 'conformance_adapter.py');
+const pythonProbe = spawnSync(PYTHON, ['--version'], { encoding: 'utf8' });
+
+describe('conformance kit: the Python peer (peers/python)', () => {
+  it('passes every case as a server and as a client', async () => {
+    if (pythonProbe.error !== undefined) pending(`${PYTHON} is not on PATH (${pythonProbe.error.message})`);
+    const runs = await Promise.all((['server', 'client'] as const).map((role) => kit([`--${role}`, '--', PYTHON, PYTHON_ADAPTER, role])));
+    for (const [index, run] of runs.entries()) {
+      const expected: Record<string, string> = index === 1 ? { 'broadcast.all-connections': 'SKIP' } : {};
+      check(run, expected, 0);
+      const skipped = counts(expected, 'SKIP');
+      expect(run.summary).toBe(`${CASES.length - skipped} passed, 0 failed, ${skipped} skipped`);
+    }
+  }, SPEC_MS);
+});
 
 describe('conformance kit: a broken peer', () => {
   it('prints FAIL (and XPASS for a stale --expect-fail) and exits 1', async () => {
