@@ -298,7 +298,7 @@ for (const transport of STREAM_TRANSPORTS) {
       clientSocket.write = function spy(this: Socket, chunk: unknown, ...rest: unknown[]) {
         kinds.push(typeof chunk === 'string' ? 'text' : 'bytes');
         return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-      } as typeof clientSocket.write;
+      };
       // One batch per turn until the kernel's buffer is full and two more batches met unsent bytes.
       let total = 0;
       let afterFull = 0;
