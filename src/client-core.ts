@@ -109,7 +109,7 @@ export class ClientCore<L extends object> extends Endpoint<L> implements Connect
       messageTimeout: limits.messageTimeout,
       closeTimeout: config.closeTimeout,
       readyEvent: dialled.readyEvent,
-      textEncoding: this.protocol.textEncoding,
+      textFrames: this.protocol.textFrames,
     });
     this._open = false;
   }

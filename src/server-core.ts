@@ -11,6 +11,7 @@
 import type { Server as NetServer, Socket } from 'node:net';
 import type { TlsOptions, TLSSocket } from 'node:tls';
 import { copyBytes, detachFrame } from './codec/raw';
+import type { TextFrames } from './codec/text-frames';
 import { toSocketPath, type IpcConfig } from './config';
 import { Endpoint } from './endpoint';
 import { IpcError, invalidArgument } from './errors';
@@ -151,7 +152,7 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
     if (this._udp !== null) {
       const peer = socket as UdpPeer;
       if (!peer.address || !peer.port) return this.broadcastFrame(frame);
-      this._udp.send(toBytes(frame, this.protocol.textEncoding), peer.port, peer.address);
+      this._udp.send(toBytes(frame, this.protocol.textFrames), peer.port, peer.address);
       return true;
     }
     const conn = StreamConnection.of(socket);
@@ -159,7 +160,9 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
     const foreign = socket as Partial<Socket>;
     // A socket that is not ours keeps what it is given until written.
     if (typeof foreign.write === 'function') {
-      return typeof frame === 'string' ? foreign.write(frame, this.protocol.textEncoding) : foreign.write(detachFrame(frame));
+      if (typeof frame !== 'string') return foreign.write(detachFrame(frame));
+      const text = this.protocol.textFrames;
+      return text.writable(frame) ? foreign.write(frame, text.encoding) : foreign.write(text.bytes(frame));
     }
     throw invalidArgument('socket', 'a socket or {address, port}', socket);
   }
@@ -167,7 +170,7 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
   /** Sends one encoded frame to every client (UDP: every known peer). */
   protected broadcastFrame(frame: string | Uint8Array): boolean {
     if (this._udp !== null) {
-      this._udp.broadcast(toBytes(frame, this.protocol.textEncoding));
+      this._udp.broadcast(toBytes(frame, this.protocol.textFrames));
       return true;
     }
     let ok = true;
@@ -222,7 +225,7 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
       messageTimeout: limits.messageTimeout,
       closeTimeout: this.config.closeTimeout,
       readyEvent: null,
-      textEncoding: this.protocol.textEncoding,
+      textFrames: this.protocol.textFrames,
     };
   }
 
@@ -330,6 +333,6 @@ export class ServerCore<L extends object> extends Endpoint<L> implements Connect
 
 
 /** A datagram's bytes: dgram may keep them past the call (queued until bound, or behind earlier sends), so bytes are copied. */
-function toBytes(frame: string | Uint8Array, textEncoding: 'utf8' | 'latin1'): Buffer {
-  return typeof frame === 'string' ? Buffer.from(frame, textEncoding) : copyBytes(frame);
+function toBytes(frame: string | Uint8Array, text: TextFrames): Buffer {
+  return typeof frame === 'string' ? text.bytes(frame) : copyBytes(frame);
 }

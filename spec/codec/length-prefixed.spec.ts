@@ -8,7 +8,7 @@ import { EventPolicy } from '../../src/codec/event-policy';
 import { JsonDatagramReader, JsonStreamReader } from '../../src/codec/json-reader';
 import { LengthPrefixedDatagramReader, LengthPrefixedReader } from '../../src/codec/length-prefixed';
 import type { MessageSink } from '../../src/codec/reader';
-import { decodeStructured, encodeStructured } from '../../src/codec/structured';
+import { LATIN1_FRAMES, StructuredBodyDecoder, decodeStructured, encodeStructured } from '../../src/codec/structured';
 import { IpcError } from '../../src/errors';
 import { frameBody, frameOf, v8Body, wireOf } from '../helpers/advanced';
 
@@ -24,7 +24,7 @@ function sink(): { sink: MessageSink; seen: Seen } {
 
 function reader(max = 1 << 20, policy: EventPolicy | null = null): { reader: LengthPrefixedReader; seen: Seen } {
   const { sink: s, seen } = sink();
-  return { reader: new LengthPrefixedReader(max, (source, start, end) => decodeStructured(source, policy, start, end), s), seen };
+  return { reader: new LengthPrefixedReader(max, new StructuredBodyDecoder(policy), s), seen };
 }
 
 const MESSAGES: Array<[string, unknown]> = [
@@ -32,22 +32,28 @@ const MESSAGES: Array<[string, unknown]> = [
   ['v8', new Map<unknown, unknown>([[1, new Set([2n])], ['b', Buffer.from([1, 2])]])],
   ['large', Buffer.alloc(70_000, 3)],
   ['', undefined],
+  ['latin1', { seq: 2, pad: 'café ñ' }],
+  ['ascii', { seq: 3, list: [1, 'two'] }],
 ];
 
 describe('advanced frames', () => {
   it('writes the documented bytes: c1, the body length (big-endian), the body, 0c', () => {
-    // A small ASCII JSON body comes as a string of bytes (written as latin1), anything else as a Buffer.
+    // A small JSON envelope comes as a string of bytes: a Latin-1 body (kind 4c), written as latin1.
     const small = encodeStructured('hi', 'x');
     expect(typeof small).toBe('string');
     expect(Buffer.from(small as string, 'latin1')).toEqual(Buffer.concat([
-      Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x18]), Buffer.from('{"type":"hi","data":"x"}'), Buffer.from([0x0c]),
+      Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x19, 0x4c]), Buffer.from('{"type":"hi","data":"x"}'), Buffer.from([0x0c]),
     ]));
-    const accented = encodeStructured('hé', 'x');
-    expect(Buffer.isBuffer(accented)).toBeTrue();
-    expect(accented).toEqual(Buffer.concat([
-      Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x19]), Buffer.from('{"type":"hé","data":"x"}'), Buffer.from([0x0c]),
+    // é is one Latin-1 byte (e9); a type past U+00FF makes a UTF-8 body (kind 7b) in a Buffer.
+    expect(wireOf('hé', 'x')).toEqual(Buffer.concat([
+      Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x19, 0x4c]), Buffer.from('{"type":"hé","data":"x"}', 'latin1'), Buffer.from([0x0c]),
     ]));
-    expect(wireOf('hi', 'x'.repeat(300)).readUInt32BE(1)).withContext('a header made for another length is not reused').toBe(23 + 300);
+    const wide = encodeStructured('h€', 'x');
+    expect(Buffer.isBuffer(wide)).toBeTrue();
+    expect(wide).toEqual(Buffer.concat([
+      Buffer.from([0xc1, 0x00, 0x00, 0x00, 0x1a]), Buffer.from('{"type":"h€","data":"x"}'), Buffer.from([0x0c]),
+    ]));
+    expect(wireOf('hi', 'x'.repeat(300)).readUInt32BE(1)).withContext('a header made for another length is not reused').toBe(24 + 300);
     // A V8 body starts with V8's version tag ff; the type is its first value ("t", one byte).
     const frame = wireOf('t', new Map([[1, 2]]));
     expect(frame[0]).toBe(0xc1);
@@ -55,6 +61,50 @@ describe('advanced frames', () => {
     expect(frame[5]).toBe(0xff);
     expect(frame.subarray(7, 10)).toEqual(Buffer.from([0x22, 0x01, 0x74]));
     expect(frame[frame.length - 1]).toBe(0x0c);
+  });
+
+  it('frames again, in UTF-8 bodies, the string frames Latin-1 cannot write: asked once per batch, not per message', () => {
+    const frames = [encodeStructured('a', { t: 'plain' }), encodeStructured('a', { t: 'ő 😀' }), encodeStructured('a', { t: 'café' })] as string[];
+    expect(frames.map((frame) => typeof frame)).toEqual(['string', 'string', 'string']);
+    const text = frames.join('');
+    expect(LATIN1_FRAMES.writable(text)).toBeFalse();
+    expect(LATIN1_FRAMES.writable(frames[0]! + frames[2]!)).toBeTrue();
+    const wideBody = Buffer.from('{"type":"a","data":{"t":"ő 😀"}}');
+    expect(LATIN1_FRAMES.bytes(text)).toEqual(Buffer.concat([
+      Buffer.from(frames[0]!, 'latin1'),
+      Buffer.from([0xc1, 0, 0, 0, wideBody.length]), wideBody, Buffer.from([0x0c]),
+      Buffer.from(frames[2]!, 'latin1'),
+    ]));
+    const { reader: r, seen } = reader();
+    r.push(LATIN1_FRAMES.bytes(text));
+    expect(seen.errors).toEqual([]);
+    expect(seen.messages).toEqual([['a', { t: 'plain' }], ['a', { t: 'ő 😀' }], ['a', { t: 'café' }]]);
+  });
+
+  it('reads the Latin-1 bodies of a chunk as slices of one text, and lets it go when the chunk is read, a listener throwing or not', () => {
+    const decoder = new StructuredBodyDecoder(null);
+    const held = (): string => (decoder as unknown as { _text: string })._text;
+    const texts: string[] = [];
+    const got: unknown[] = [];
+    const r = new LengthPrefixedReader(1 << 20, decoder, {
+      onMessage: (type, data) => {
+        texts.push(held());
+        if (type === 'boom') throw new Error('listener failed');
+        got.push(data);
+      },
+      onProtocolError: (err) => { throw err; },
+    });
+    r.push(Buffer.concat([wireOf('a', 'é1'), wireOf('v8', new Set([2])), wireOf('a', { n: 3 }), wireOf('a', 'x'.repeat(40))]));
+    expect(got).toEqual(['é1', new Set([2]), { n: 3 }, 'x'.repeat(40)]);
+    // One text for the chunk, from its first Latin-1 body on; nothing held once the chunk is read.
+    expect(texts[0]!.length).toBeGreaterThan(60);
+    expect(texts[2]).toBe(texts[0]);
+    expect(held()).toBe('');
+    expect(() => r.push(Buffer.concat([wireOf('boom', 1), wireOf('a', 5)]))).toThrowError('listener failed');
+    expect(held()).toBe('');
+    r.push(wireOf('a', 6));
+    expect(got.slice(4)).toEqual([5, 6]);
+    expect(held()).toBe('');
   });
 
   it('delivers every message once, in order, split at every byte offset and one byte at a time', () => {
@@ -164,7 +214,7 @@ describe('advanced frames', () => {
 
   it('reads the rest of a chunk with the next one when a listener throws, staying in step', () => {
     const got: unknown[] = [];
-    const r = new LengthPrefixedReader(1 << 20, (source, start, end) => decodeStructured(source, null, start, end), {
+    const r = new LengthPrefixedReader(1 << 20, new StructuredBodyDecoder(null), {
       onMessage: (type, data) => {
         if (type === 'boom') throw new Error('listener failed');
         got.push(data);
@@ -206,7 +256,7 @@ describe('advanced frames', () => {
 
   it('reads a datagram as exactly one frame; faults drop it and reading goes on', () => {
     const { sink: s, seen } = sink();
-    const r = new LengthPrefixedDatagramReader(100, (source, start, end) => decodeStructured(source, null, start, end), s);
+    const r = new LengthPrefixedDatagramReader(100, new StructuredBodyDecoder(null), s);
     r.read(wireOf('a', new Set([1])));
     r.read(Buffer.from('{"type":"a","data":1}\f'));
     r.read(wireOf('a', 1).subarray(0, 8));

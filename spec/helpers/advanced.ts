@@ -3,7 +3,7 @@
  * bytes no well-behaved sender writes.
  */
 import { Serializer } from 'node:v8';
-import { encodeStructured } from '../../src/codec/structured';
+import { LATIN1_FRAMES, encodeStructured } from '../../src/codec/structured';
 
 /** A frame around `body`: c1, `length` (the body's own unless a lie is wanted), the body, 0c. */
 export function frameOf(body: Buffer, length = body.length): Buffer {
@@ -71,8 +71,8 @@ export function cloneDifference(actual: unknown, expected: unknown, path = '$', 
   return null;
 }
 
-/** The bytes of the frame `encodeStructured` makes (a small ASCII one comes as a latin1 string). */
+/** The bytes of the frame `encodeStructured` makes (a small one comes as a Latin-1 string, made bytes as a batch would). */
 export function wireOf(type: string, data: unknown): Buffer {
   const frame = encodeStructured(type, data);
-  return typeof frame === 'string' ? Buffer.from(frame, 'latin1') : frame;
+  return typeof frame === 'string' ? LATIN1_FRAMES.bytes(frame) : frame;
 }

@@ -51,8 +51,9 @@ const VALUES: Array<[string, () => unknown]> = [
     node.twice = [node, node];
     return node;
   }],
-  ['a small ASCII object (a JSON body, written as latin1 text)', () => ({ seq: 1, text: 'plain\f', list: [true, false, null], nested: { a: 1.5 } })],
-  ['a small non-ASCII object (a JSON body in a Buffer)', () => ({ seq: 2, text: 'é€😀\f', list: [true, false, null], nested: { a: 1.5 } })],
+  ['a small ASCII object (a Latin-1 JSON body, written as latin1 text)', () => ({ seq: 1, text: 'plain\f', list: [true, false, null], nested: { a: 1.5 } })],
+  ['a small object with characters past U+00FF (a UTF-8 JSON body)', () => ({ seq: 2, text: 'é€😀\f', list: [true, false, null], nested: { a: 1.5 } })],
+  ['a small Latin-1 object (a Latin-1 JSON body)', () => ({ seq: 3, 'clé': 'café ñ ü \u00ff' })],
   ['a 600 kB string', () => 'é€'.repeat(150_000)],
 ];
 

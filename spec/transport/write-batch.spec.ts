@@ -2,6 +2,8 @@
  * WriteBatch: what a connection writes at the end of a tick. Text is joined, bytes are
  * copied on add (the caller may reuse its buffer) into slabs, never written twice.
  */
+import { LATIN1_FRAMES, encodeStructured } from '../../src/codec/structured';
+import { wireOf } from '../helpers/advanced';
 import { isOwnedFrame, ownFrame } from '../../src/codec/raw';
 import { WriteBatch, type BatchPayload } from '../../src/transport/write-batch';
 
@@ -33,11 +35,30 @@ describe('WriteBatch', () => {
     expect(utf8.size).toBe(0);
     expect(utf8.take(true)).toBeNull();
     // Frames whose characters are bytes (advanced serialization) stay those bytes.
-    const latin1 = new WriteBatch('latin1');
+    const latin1 = new WriteBatch(LATIN1_FRAMES);
     latin1.addText('\xc1\x00\x00\x00\x02{}\x0c');
     expect([...(latin1.take(true) as Buffer)]).toEqual([0xc1, 0, 0, 0, 2, 0x7b, 0x7d, 0x0c]);
     latin1.addText('x');
     expect(latin1.take()).toBe('x');
+  });
+
+  it('gives Latin-1 frames that hold a wider character as the bytes their protocol makes of them, whichever way they leave', () => {
+    const plain = encodeStructured('a', 'é') as string;
+    const wide = encodeStructured('a', '😀') as string;
+    const expected = Buffer.concat([wireOf('a', 'é'), wireOf('a', '😀')]);
+    expect(wireOf('a', '😀')[5]).withContext('a UTF-8 body').toBe(0x7b);
+    for (const queued of [false, true]) {
+      const batch = new WriteBatch(LATIN1_FRAMES);
+      batch.addText(plain);
+      batch.addText(wide);
+      expect(batch.take(queued)).withContext(`queued: ${queued}`).toEqual(expected);
+    }
+    // After bytes in the same batch, each frame is made bytes as it is added.
+    const mixed = new WriteBatch(LATIN1_FRAMES);
+    mixed.addText(wide);
+    mixed.addBytes(Buffer.from([1]));
+    mixed.addText(wide);
+    expect(Buffer.concat([mixed.take() as Buffer].flat())).toEqual(Buffer.concat([wireOf('a', '😀'), Buffer.from([1]), wireOf('a', '😀')]));
   });
 
   it('copies bytes when they are added: changing the source afterwards changes nothing', () => {

@@ -39,12 +39,17 @@ export const MAX_BODY_BYTES = 0xffffffff;
  */
 const FILL_IN_PLACE_BYTES = 1024 * 1024;
 
-/**
- * Turns one frame body, `source[start, end)`, into its message, or into the protocol error
- * it is. A range, not a view: most bodies sit in a chunk with others, and a JSON body needs no
- * Buffer of its own to be decoded.
- */
-export type BodyDecoder = (source: Buffer, start: number, end: number) => Message | IpcError;
+/** Turns frame bodies into messages; one per connection, since it may keep a chunk's text. */
+export interface BodyDecoder {
+  /**
+   * The message of one frame body, `source[start, end)`, or the protocol error it is. A range,
+   * not a view: most bodies sit in a chunk with others, and a JSON body needs no Buffer of its
+   * own to be decoded.
+   */
+  decode(source: Buffer, start: number, end: number): Message | IpcError;
+  /** The reader is done with the chunk it was handed last: let go of anything kept of it. */
+  release(): void;
+}
 
 /**
  * Fills in the header of `frame`, whose first {@link HEADER_BYTES} bytes were left for it and
@@ -120,13 +125,17 @@ export class LengthPrefixedReader implements StreamReader {
 
   push(chunk: Buffer): void {
     if (this._failed) return;
-    const carry = this._carry;
-    if (carry !== null) {
-      this._carry = null;
-      this._read(carry);
-      if (this._failed) return;
+    try {
+      const carry = this._carry;
+      if (carry !== null) {
+        this._carry = null;
+        this._read(carry);
+        if (this._failed) return;
+      }
+      this._read(chunk);
+    } finally {
+      this._decode.release();
     }
-    this._read(chunk);
   }
 
   reset(): void {
@@ -176,7 +185,7 @@ export class LengthPrefixedReader implements StreamReader {
         this._fail(invalidFrame('does not end with its end byte where its length says (the stream is out of step)'));
         return;
       }
-      const message = this._decode(frame, start, end);
+      const message = this._decode.decode(frame, start, end);
       if (message instanceof IpcError) {
         this._fail(message);
         return;
@@ -285,7 +294,8 @@ export class LengthPrefixedDatagramReader implements DatagramReader {
       sink.onProtocolError(invalidFrame('is not exactly one frame of the length its header says'), false);
       return;
     }
-    const message = this._decode(bytes, HEADER_BYTES, HEADER_BYTES + bodyLength);
+    const message = this._decode.decode(bytes, HEADER_BYTES, HEADER_BYTES + bodyLength);
+    this._decode.release();
     if (message instanceof IpcError) sink.onProtocolError(message, false);
     else sink.onMessage(message.type, message.data);
   }

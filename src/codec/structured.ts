@@ -7,7 +7,10 @@
  *
  * A small payload that JSON carries exactly (json-exact.ts) is sent as a JSON envelope
  * instead: V8's serializer costs several times what JSON does for a 64-byte object, on both
- * sides. The first body byte tells them apart: `ff` (V8's version tag) or `7b` (`{`).
+ * sides. The first body byte tells them apart: `ff` (V8's version tag), `7b` (`{`: UTF-8 JSON)
+ * or `4c` (`L`, then JSON in Latin-1, what most envelopes are sent as). A Latin-1 body is read
+ * as a slice of its chunk's text, decoded once per chunk, as the JSON path reads its frames:
+ * decoding each small body on its own is what made the receiver slower than JSON's.
  *
  * Typed arrays, DataViews and Buffers are written by this module, not by Node's
  * DefaultSerializer: a view's kind (a number of our own, listed in {@link VIEW_KINDS}), its
@@ -25,13 +28,16 @@ import { IpcError } from '../errors';
 import type { EventPolicy } from './event-policy';
 import { isJsonExact } from './json-exact';
 import { decodeFrame } from './json-reader';
-import { ADVANCED_MARKER, END_BYTE, FRAME_OVERHEAD, HEADER_BYTES, invalidFrame, sealFrame } from './length-prefixed';
+import { ADVANCED_MARKER, END_BYTE, FRAME_OVERHEAD, HEADER_BYTES, invalidFrame, sealFrame, type BodyDecoder } from './length-prefixed';
 import type { Message } from './message';
+import type { TextFrames } from './text-frames';
 
 /** First body byte of a V8 body (its version tag). */
 const V8_BODY = 0xff;
-/** First body byte of a JSON body (`{`). */
+/** First body byte of a UTF-8 JSON body (`{`). */
 const JSON_BODY = 0x7b;
+/** First body byte of a Latin-1 JSON body (`L`); the envelope follows it. */
+const LATIN1_JSON_BODY = 0x4c;
 
 /** Views received at least this large share the frame's memory; smaller ones are copied. */
 export const SHARE_MIN_BYTES = 64 * 1024;
@@ -117,23 +123,40 @@ function frameCodecs(): Codecs {
 const HEADER_SPACE = Buffer.alloc(HEADER_BYTES);
 const END = Buffer.from([END_BYTE]);
 
-/** The envelope head `{"type":<type>,"data":` of the last type framed, and whether it is ASCII. */
+/** The envelope head `{"type":<type>,"data":` of the last type framed, and whether Latin-1 can write it. */
 let headType: string | null = null;
 let head = '';
-let headAscii = true;
-/** The header of the last ASCII JSON body framed, by body length (messages of one kind repeat it). */
-let headerLength = -1;
-let header = '';
-const NON_ASCII = /[\u0080-\uffff]/;
+let headLatin1 = true;
+/**
+ * For the last type framed: the frame header followed by its envelope head, by body length,
+ * for the small bodies (messages of one kind come in a few lengths). One string per length
+ * means the frame is built with two concatenations, as a JSON frame is, not four.
+ */
+let starts: string[] = [];
+/** Body lengths up to this get a cached start. */
+const CACHED_LENGTHS = 4096;
+/**
+ * A character Latin-1 cannot write. Asked of a whole batch of frames, not of each message: V8
+ * answers at once for a string it stores one byte per character, but the call itself costs
+ * as much as making a small frame (so does `Buffer.byteLength`).
+ */
+const NOT_LATIN1 = /[\u0100-\uffff]/;
 const TAIL = `}${String.fromCharCode(END_BYTE)}`;
+
+/** The frame header (marker, length) and body kind of a Latin-1 body of `length` bytes, as latin1 text. */
+function textHeader(length: number): string {
+  return String.fromCharCode(ADVANCED_MARKER, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff, LATIN1_JSON_BODY);
+}
 
 /**
  * One whole advanced frame: header, body, end byte. A V8 body comes in a Buffer of its own,
- * written in place, no copy after serialization. A JSON body that is ASCII (the common small
- * message) comes as a string whose characters are the frame's bytes, written as latin1 (the
- * protocol's `textEncoding`): a string is cheaper to make and to batch than a Buffer per
- * message. Throws what V8 throws for a value it cannot clone (a function, a symbol, a class V8
- * does not know as a host object), or a RangeError for nesting deeper than the stack allows.
+ * written in place, no copy after serialization. A JSON envelope (the common small message)
+ * goes in a Latin-1 body, as a string whose characters are the frame's bytes: a string is
+ * cheaper to make and to batch than a Buffer per message. Whether Latin-1 can write it is not
+ * asked here but once per batch ({@link LATIN1_FRAMES}), which frames the rare one that holds
+ * a character past U+00FF again, in a UTF-8 body. Throws what V8 throws for a value it cannot
+ * clone (a function, a symbol, a class V8 does not know as a host object), or a RangeError for
+ * nesting deeper than the stack allows.
  */
 export function encodeStructured(type: string, data: unknown): Buffer | string {
   if (isJsonExact(data)) {
@@ -142,23 +165,16 @@ export function encodeStructured(type: string, data: unknown): Buffer | string {
     if (type !== headType) {
       headType = type;
       head = `{"type":${JSON.stringify(type)},"data":`;
-      headAscii = !NON_ASCII.test(head);
+      headLatin1 = !NOT_LATIN1.test(head);
+      starts = [];
     }
-    // ASCII exactly when its UTF-8 is as long as the string (cheaper than a pattern test).
-    if (headAscii && Buffer.byteLength(body) === body.length) {
-      // At most 2,048 characters of strings (json-exact.ts): the length fits in two bytes.
-      const length = head.length + body.length + 1;
-      if (length !== headerLength) {
-        headerLength = length;
-        header = String.fromCharCode(ADVANCED_MARKER, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
-      }
-      return header + head + body + TAIL;
-    }
-    const text = `${head}${body}}`;
-    const frame = Buffer.allocUnsafe(Buffer.byteLength(text) + FRAME_OVERHEAD);
-    frame.write(text, HEADER_BYTES);
-    frame[frame.length - 1] = END_BYTE;
-    return sealFrame(frame);
+    if (!headLatin1) return utf8Frame(`${head}${body}}`);
+    // The kind byte, the envelope's head and body, its closing brace.
+    const length = 1 + head.length + body.length + 1;
+    if (length > CACHED_LENGTHS) return textHeader(length) + head + body + TAIL;
+    let start = starts[length];
+    if (start === undefined) starts[length] = start = textHeader(length) + head;
+    return start + body + TAIL;
   }
   const serializer = new (frameCodecs().Serializer)();
   serializer.writeRawBytes(HEADER_SPACE);
@@ -169,15 +185,52 @@ export function encodeStructured(type: string, data: unknown): Buffer | string {
   return sealFrame(serializer.releaseBuffer());
 }
 
+/** The frame of a JSON envelope in a UTF-8 body. */
+function utf8Frame(envelope: string): Buffer {
+  const frame = Buffer.allocUnsafe(Buffer.byteLength(envelope) + FRAME_OVERHEAD);
+  frame.write(envelope, HEADER_BYTES);
+  frame[frame.length - 1] = END_BYTE;
+  return sealFrame(frame);
+}
+
 /**
- * The message of one frame body, `source[start, end)`, or the error it is. A JSON body: what the JSON path reports
- * (ERR_IPC_INVALID_JSON, ...). A V8 body: ERR_IPC_INVALID_FRAME when V8 cannot
+ * The bytes of Latin-1 frames joined in a string. The rare frame with a character Latin-1
+ * cannot write (its header counts characters, not bytes) is framed again, its envelope in a
+ * UTF-8 body.
+ */
+function latin1FrameBytes(text: string): Buffer {
+  if (!NOT_LATIN1.test(text)) return Buffer.from(text, 'latin1');
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < text.length) {
+    // As encodeStructured wrote it: the marker, the body length in four characters, the kind
+    // byte, the envelope, the end byte.
+    const length = ((text.charCodeAt(at + 1) << 24) | (text.charCodeAt(at + 2) << 16) | (text.charCodeAt(at + 3) << 8) | text.charCodeAt(at + 4)) >>> 0;
+    const end = at + HEADER_BYTES + length + 1;
+    const frame = text.slice(at, end);
+    parts.push(NOT_LATIN1.test(frame) ? utf8Frame(frame.slice(HEADER_BYTES + 1, -1)) : Buffer.from(frame, 'latin1'));
+    at = end;
+  }
+  return Buffer.concat(parts);
+}
+
+/** How the advanced protocol's string frames become bytes (codec/text-frames.ts). */
+export const LATIN1_FRAMES: TextFrames = {
+  encoding: 'latin1',
+  writable: (text) => !NOT_LATIN1.test(text),
+  bytes: latin1FrameBytes,
+};
+
+/**
+ * The message of one frame body, `source[start, end)`, or the error it is. A JSON body: what the
+ * JSON path reports (ERR_IPC_INVALID_JSON, ...). A V8 body: ERR_IPC_INVALID_FRAME when V8 cannot
  * deserialize it (bad bytes, an unknown version, nesting deeper than the stack), then
  * ERR_IPC_INVALID_EVENT for a type that is not a string, then the policy's verdict. Never
  * throws. Errors carry nothing of the frame.
  */
 export function decodeStructured(source: Buffer, policy: EventPolicy | null, start = 0, end = source.length): Message | IpcError {
   const kind = start < end ? source[start] : -1;
+  if (kind === LATIN1_JSON_BODY) return decodeFrame(source.toString('latin1', start + 1, end), policy);
   // No encoding named: Buffer#toString's UTF-8 fast path.
   if (kind === JSON_BODY) return decodeFrame(source.toString(undefined, start, end), policy);
   if (kind !== V8_BODY) return invalidFrame('has a body that is neither a V8 serialization nor JSON');
@@ -199,5 +252,40 @@ export function decodeStructured(source: Buffer, policy: EventPolicy | null, sta
     return { type, data: deserializer.readValue() };
   } catch (err) {
     return invalidFrame('has a payload that does not deserialize', err);
+  }
+}
+
+/**
+ * The body decoder of one connection: {@link decodeStructured}, except that the Latin-1 bodies
+ * of a chunk are slices of one text, decoded from the first of them to the chunk's end. The
+ * text is dropped when the reader is done with the chunk ({@link release}), so an idle
+ * connection holds neither.
+ */
+export class StructuredBodyDecoder implements BodyDecoder {
+  private readonly _policy: EventPolicy | null;
+  /** The chunk whose text is held, and where in it the text starts. */
+  private _source: Buffer | null = null;
+  private _from = 0;
+  private _text = '';
+
+  constructor(policy: EventPolicy | null) {
+    this._policy = policy;
+  }
+
+  decode(source: Buffer, start: number, end: number): Message | IpcError {
+    if (source[start] !== LATIN1_JSON_BODY || start >= end) return decodeStructured(source, this._policy, start, end);
+    if (source !== this._source || start < this._from) {
+      this._source = source;
+      this._from = start;
+      this._text = source.toString('latin1', start, source.length);
+    }
+    const from = this._from;
+    return decodeFrame(this._text.slice(start + 1 - from, end - from), this._policy);
+  }
+
+  release(): void {
+    if (this._source === null) return;
+    this._source = null;
+    this._text = '';
   }
 }

@@ -13,11 +13,10 @@
  * frame nothing can be trusted to be in step.
  */
 import type { EventPolicy } from '../codec/event-policy';
-import { FRAME_OVERHEAD, LengthPrefixedDatagramReader, LengthPrefixedReader, type BodyDecoder } from '../codec/length-prefixed';
-import type { Message } from '../codec/message';
+import { FRAME_OVERHEAD, LengthPrefixedDatagramReader, LengthPrefixedReader } from '../codec/length-prefixed';
 import { ownFrame } from '../codec/raw';
 import type { DatagramReader, MessageSink, StreamReader } from '../codec/reader';
-import { decodeStructured, encodeStructured, structuredCloneUnavailable } from '../codec/structured';
+import { LATIN1_FRAMES, StructuredBodyDecoder, encodeStructured, structuredCloneUnavailable } from '../codec/structured';
 import type { IpcConfig } from '../config';
 import { IpcError, assertMessageType, invalidArgument } from '../errors';
 import type { Profile } from '../profile';
@@ -30,12 +29,11 @@ type LimitSource = Pick<IpcConfig, 'maxMessageSize' | 'maxPendingBytes' | 'messa
 export class AdvancedProtocol implements Protocol {
   readonly raw = false;
   /** Small frames come as strings of bytes, one character each (structured.ts). */
-  readonly textEncoding = 'latin1' as const;
+  readonly textFrames = LATIN1_FRAMES;
   readonly identifiesPeer: boolean;
   private readonly _limits: LimitSource;
   private readonly _profile: Profile | null;
   private readonly _policy: EventPolicy | null;
-  private readonly _decode: BodyDecoder;
 
   /**
    * Throws a TypeError for a config advanced frames cannot serve (raw mode or a custom
@@ -51,8 +49,6 @@ export class AdvancedProtocol implements Protocol {
     this._profile = profile;
     this._policy = profile === null ? null : profile.policy;
     this.identifiesPeer = profile === null || profile.identifyPeer;
-    const policy = this._policy;
-    this._decode = (source: Buffer, start: number, end: number): Message | IpcError => decodeStructured(source, policy, start, end);
   }
 
   /**
@@ -79,11 +75,11 @@ export class AdvancedProtocol implements Protocol {
   }
 
   streamReader(sink: MessageSink): StreamReader {
-    return new LengthPrefixedReader(this._limits.maxMessageSize, this._decode, sink);
+    return new LengthPrefixedReader(this._limits.maxMessageSize, new StructuredBodyDecoder(this._policy), sink);
   }
 
   datagramReader(sink: MessageSink): DatagramReader {
-    return new LengthPrefixedDatagramReader(this._limits.maxMessageSize, this._decode, sink);
+    return new LengthPrefixedDatagramReader(this._limits.maxMessageSize, new StructuredBodyDecoder(this._policy), sink);
   }
 
   streamLimits(): StreamLimits {

@@ -3,6 +3,7 @@
  * (only a missing one is `{}`), guarded and assured check every name against their policy
  * both ways and bound frames, and any protocol fault closes the connection.
  */
+import { UTF8_FRAMES } from '../codec/text-frames';
 import { JsonDatagramReader, JsonStreamReader, type JsonReading } from '../codec/json-reader';
 import { EnvelopeWriter } from '../codec/envelope-writer';
 import type { DatagramReader, MessageSink, StreamReader } from '../codec/reader';
@@ -11,7 +12,7 @@ import type { Profile } from '../profile';
 import type { Protocol, StreamLimits } from './protocol';
 
 export class EnvelopeProtocol implements Protocol {
-  readonly textEncoding = 'utf8' as const;
+  readonly textFrames = UTF8_FRAMES;
   readonly raw = false;
   readonly identifiesPeer: boolean;
   private readonly _profile: Profile;

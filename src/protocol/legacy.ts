@@ -5,6 +5,7 @@
  * `serve` callback, after the server was made. A frame that does not decode is published as
  * an error and reading goes on; only a frame over `maxMessageSize` closes the connection.
  */
+import { UTF8_FRAMES } from '../codec/text-frames';
 import { JsonDatagramReader, JsonStreamReader, type JsonReading } from '../codec/json-reader';
 import { EnvelopeWriter } from '../codec/envelope-writer';
 import { legacyPayload } from '../codec/message';
@@ -15,7 +16,7 @@ import { assertMessageType } from '../errors';
 import type { Protocol, StreamLimits } from './protocol';
 
 export class LegacyProtocol implements Protocol {
-  readonly textEncoding = 'utf8' as const;
+  readonly textFrames = UTF8_FRAMES;
   readonly identifiesPeer = true;
   private readonly _config: IpcConfig;
   private readonly _writer = new EnvelopeWriter();

@@ -3,6 +3,7 @@
  * class built with the live config): it encodes every call and reads the text of every
  * chunk; one that says `raw: true` frames nothing (chunks are published under `data`).
  */
+import { UTF8_FRAMES } from '../codec/text-frames';
 import { ParserReader } from '../codec/parsers/parser-reader';
 import type { Parser } from '../codec/parsers/parser';
 import { RawDatagramReader, RawStreamReader } from '../codec/raw';
@@ -13,7 +14,7 @@ import type { Protocol, StreamLimits } from './protocol';
 import { RAW_LABEL } from './raw';
 
 export class ParserProtocol implements Protocol {
-  readonly textEncoding = 'utf8' as const;
+  readonly textFrames = UTF8_FRAMES;
   readonly raw: boolean;
   readonly identifiesPeer: boolean;
   private readonly _profile: Profile;

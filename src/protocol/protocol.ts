@@ -16,6 +16,7 @@
  * out), so the transport only moves bytes.
  */
 import type { ReaderFactory } from '../codec/reader';
+import type { TextFrames } from '../codec/text-frames';
 
 /** The limits a protocol puts on one stream connection. */
 export interface StreamLimits {
@@ -31,14 +32,12 @@ export interface Protocol extends ReaderFactory {
   /** A received `data.id` names the server's socket (node-ipc 9/10 always; 14 with `identifyPeer`). */
   readonly identifiesPeer: boolean;
   /**
-   * How the transport turns a frame that `encode` made as a string into bytes: `'utf8'` for
-   * text (the JSON protocols), `'latin1'` when every character is one byte of the frame
-   * (the advanced protocol's small frames: a string is cheaper to make and to batch than a
-   * Buffer per message).
+   * How the transport turns frames that `encode` made as strings into bytes: UTF-8 for the
+   * JSON protocols, Latin-1 for the advanced protocol's small frames (codec/text-frames.ts).
    */
-  readonly textEncoding: 'utf8' | 'latin1';
+  readonly textFrames: TextFrames;
   /**
-   * The frame of one `emit` / `broadcast` call (a string is written in {@link textEncoding}). The values after the first two are named
+   * The frame of one `emit` / `broadcast` call (a string is written as {@link textFrames} says). The values after the first two are named
    * parameters, never a rest array: V8 would allocate one per call. Throws for a
    * programmer's mistake (a TypeError, or an IpcError with node-ipc 14's code).
    */

@@ -2,6 +2,7 @@
  * node-ipc 14's `raw` profile (`parser: 'raw'`, or `rawBuffer` with a node-ipc 14 key set):
  * no framing; what is emitted is written as bytes, what arrives is published under `data`.
  */
+import { UTF8_FRAMES } from '../codec/text-frames';
 import { RawDatagramReader, RawStreamReader, ignoreRawExtras, toRawBytes } from '../codec/raw';
 import type { DatagramReader, MessageSink, StreamReader } from '../codec/reader';
 import type { Profile } from '../profile';
@@ -12,7 +13,7 @@ import type { Protocol, StreamLimits } from './protocol';
 export const RAW_LABEL = '<raw-buffer>';
 
 export class RawProtocol implements Protocol {
-  readonly textEncoding = 'utf8' as const;
+  readonly textFrames = UTF8_FRAMES;
   readonly raw = true;
   readonly identifiesPeer: boolean;
   private readonly _profile: Profile;

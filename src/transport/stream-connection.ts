@@ -1,8 +1,7 @@
 /**
  * One stream socket (Unix socket, named pipe, TCP or TLS) wired to its protocol's reader and
- * a batching writer. The only place where a socket meets the codec (ws `setSocket`); it only
- * moves bytes: chunks go to the reader, which hands messages back, and text or bytes come
- * down to be written.
+ * a batching writer. The only place where a socket meets the codec (ws `setSocket`); it moves
+ * bytes: chunks go to the reader, which hands messages back, and text or bytes come down.
  *
  * Writes: everything written in one tick goes out as ONE `socket.write` on `process.nextTick`
  * (one syscall for many frames; a lone message waits no longer than the current tick).
@@ -17,6 +16,7 @@
  */
 import type { Socket } from 'node:net';
 import type { MessageSink, ReaderFactory, StreamReader } from '../codec/reader';
+import type { TextFrames } from '../codec/text-frames';
 import { IpcError } from '../errors';
 import { scheduleFlush } from './flush-queue';
 import { FrameDeadline, type DeadlineOwner } from './frame-deadline';
@@ -53,8 +53,8 @@ export interface ConnectionOptions {
   closeTimeout: number;
   /** The event that means "ready": 'connect' for net, 'secureConnect' for TLS, null for accepted sockets. */
   readyEvent: 'connect' | 'secureConnect' | null;
-  /** How frames written as strings become bytes (the protocol's `textEncoding`). */
-  textEncoding: 'utf8' | 'latin1';
+  /** How frames written as strings become bytes (the protocol's `textFrames`). */
+  textFrames: TextFrames;
 }
 
 type SlottedSocket = Socket & { [kConnection]?: StreamConnection };
@@ -97,7 +97,7 @@ export class StreamConnection implements MessageSink, DeadlineOwner {
     this._highWaterMark = socket.writableHighWaterMark;
     this._deadline = new FrameDeadline(options.messageTimeout, this);
     this._closeTimeout = options.closeTimeout;
-    this._batch = new WriteBatch(options.textEncoding);
+    this._batch = new WriteBatch(options.textFrames);
     (socket as SlottedSocket)[kConnection] = this;
     socket.on('data', socketOnData);
     socket.on('error', socketOnError);

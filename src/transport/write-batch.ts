@@ -12,6 +12,7 @@
  * written as it is, and a 32 MiB message is not copied a second time.
  */
 import { isOwnedFrame } from '../codec/raw';
+import { UTF8_FRAMES, type TextFrames } from '../codec/text-frames';
 
 /** First slab of a connection: small, since a quiet connection keeps its slab. */
 const MIN_SLAB_BYTES = 8 * 1024;
@@ -33,8 +34,9 @@ export type BatchPayload = string | Buffer | Buffer[];
  * that is several parts, written together (cork: one writev, no join).
  */
 export class WriteBatch {
-  /** How text becomes bytes: UTF-8, or latin1 for strings whose characters are bytes. */
+  /** How text becomes bytes: UTF-8, or Latin-1 for strings whose characters are bytes. */
   readonly textEncoding: 'utf8' | 'latin1';
+  private readonly _frames: TextFrames;
   /** Bytes in the batch (a string's length stands in for its UTF-8 size: exact for ASCII, never more than 3x off). */
   size = 0;
   private _text = '';
@@ -49,13 +51,14 @@ export class WriteBatch {
   /** Size of the next slab. */
   private _slabBytes = MIN_SLAB_BYTES;
 
-  constructor(textEncoding: 'utf8' | 'latin1' = 'utf8') {
-    this.textEncoding = textEncoding;
+  constructor(frames: TextFrames = UTF8_FRAMES) {
+    this._frames = frames;
+    this.textEncoding = frames.encoding;
   }
 
   /** Appends text, written in the batch's text encoding. */
   addText(text: string): void {
-    if (this._binary) this._pushOwned(Buffer.from(text, this.textEncoding));
+    if (this._binary) this._pushOwned(this._frames.bytes(text));
     else this._text += text;
     this.size += text.length;
   }
@@ -65,7 +68,7 @@ export class WriteBatch {
     if (!this._binary) {
       this._binary = true;
       if (this._text.length > 0) {
-        this._parts.push(Buffer.from(this._text, this.textEncoding));
+        this._parts.push(this._frames.bytes(this._text));
         this._text = '';
       }
     }
@@ -92,7 +95,8 @@ export class WriteBatch {
    * bytes: a string waiting there stays on the JS heap, where every young-generation GC copies
    * it and then promotes it (with a receiver that falls behind, that was a quarter of the
    * sender's CPU), while a Buffer's bytes wait outside it. Encoding now costs what Node's
-   * `writev` would spend encoding the string later.
+   * `writev` would spend encoding the string later. Text its encoding cannot write as it is
+   * (a rare Latin-1 frame with a wider character) comes as the bytes its protocol makes of it.
    */
   take(queued = false): BatchPayload | null {
     if (this.size === 0) return null;
@@ -100,7 +104,7 @@ export class WriteBatch {
     if (!this._binary) {
       const text = this._text;
       this._text = '';
-      return queued ? Buffer.from(text, this.textEncoding) : text;
+      return queued || !this._frames.writable(text) ? this._frames.bytes(text) : text;
     }
     this._binary = false;
     const regionBytes = this._regionEnd - this._regionStart;
