@@ -152,7 +152,7 @@ export class LengthPrefixedReader implements StreamReader {
     let at = 0;
     while (at < length) {
       if (this._bodyLength < 0) {
-        at = this._readHeader(chunk, at);
+        at = this._headerFill === 0 && length - at >= HEADER_BYTES ? this._wholeHeader(chunk, at) : this._readHeader(chunk, at);
         if (at < 0 || this._bodyLength < 0) return;
       }
       // The body and the end byte.
@@ -220,24 +220,32 @@ export class LengthPrefixedReader implements StreamReader {
     this._frame = frame;
   }
 
-  /** Reads header bytes from `chunk` at `at`; returns where the body starts, or -1 after a fault. */
+  /**
+   * Reads a header that lies whole in `chunk` at `at` (the common case: a small frame every
+   * few dozen bytes); returns where the body starts, or -1 after a fault. The length is read
+   * by hand: `readUInt32BE`'s checks cost more than the read, once per small message.
+   */
+  private _wholeHeader(chunk: Buffer, at: number): number {
+    if (chunk[at] !== ADVANCED_MARKER) return this._badMarker(chunk[at] as number);
+    const bodyLength = (((chunk[at + 1] as number) << 24) | ((chunk[at + 2] as number) << 16) | ((chunk[at + 3] as number) << 8) | (chunk[at + 4] as number)) >>> 0;
+    return this._startBody(bodyLength, at + HEADER_BYTES);
+  }
+
+  /** Reads header bytes from `chunk` at `at`, a header split across chunks; returns where the body starts, or -1 after a fault. */
   private _readHeader(chunk: Buffer, at: number): number {
-    let bodyLength: number;
-    if (this._headerFill === 0 && chunk.length - at >= HEADER_BYTES) {
-      if (chunk[at] !== ADVANCED_MARKER) return this._badMarker(chunk[at] as number);
-      bodyLength = chunk.readUInt32BE(at + 1);
-      at += HEADER_BYTES;
-    } else {
-      if (this._headerFill === 0 && chunk[at] !== ADVANCED_MARKER) return this._badMarker(chunk[at] as number);
-      const take = Math.min(HEADER_BYTES - this._headerFill, chunk.length - at);
-      chunk.copy(this._header, this._headerFill, at, at + take);
-      this._headerFill += take;
-      at += take;
-      if (this._headerFill < HEADER_BYTES) return at;
-      this._headerFill = 0;
-      bodyLength = this._header.readUInt32BE(1);
-    }
-    this._fresh = false;
+    if (this._headerFill === 0 && chunk[at] !== ADVANCED_MARKER) return this._badMarker(chunk[at] as number);
+    const take = Math.min(HEADER_BYTES - this._headerFill, chunk.length - at);
+    chunk.copy(this._header, this._headerFill, at, at + take);
+    this._headerFill += take;
+    at += take;
+    if (this._headerFill < HEADER_BYTES) return at;
+    this._headerFill = 0;
+    return this._startBody(this._header.readUInt32BE(1), at);
+  }
+
+  /** A header is read: checks its length and starts its body at `at`; returns `at`, or -1 after a fault. */
+  private _startBody(bodyLength: number, at: number): number {
+    if (this._fresh) this._fresh = false;
     if (bodyLength > this._max) {
       this._fail(new IpcError('ERR_IPC_FRAME_TOO_LARGE',
         `Incoming frame of ${bodyLength} bytes exceeds maxMessageSize (${this._max} bytes); nothing of it was read`));
