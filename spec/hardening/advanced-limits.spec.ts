@@ -54,6 +54,21 @@ describe('advanced serialization under node-ipc 14 profiles', () => {
     await closedWithin(raw);
   });
 
+  it('guarded: maxMessageSize counts the bytes a message leaves in, characters past U+00FF included', async () => {
+    const guarded: Configure = (config) => {
+      config.serialization = 'advanced';
+      config.parser = 'guarded';
+      config.maxMessageSize = 100;
+    };
+    const { server, client } = await pair(guarded);
+    // 81 characters in its frame, 141 bytes once its 30 emoji are UTF-8.
+    expect(() => client.emit('w', '😀'.repeat(30))).toThrowMatching((e: IpcError) => e.code === 'ERR_IPC_FRAME_TOO_LARGE');
+    // 81 bytes: Latin-1 writes é as one.
+    const fits = nextEvent(server, 'w');
+    client.emit('w', 'é'.repeat(60));
+    expect((await fits)[0]).toBe('é'.repeat(60));
+  });
+
   it('assured: only allowedEvents cross, both ways, requests included', async () => {
     const root = tempDir();
     const assured: Configure = (config) => {

@@ -68,7 +68,7 @@ export class AdvancedProtocol implements Protocol {
       assertMessageType(type);
     }
     const frame = encodeStructured(type as string, data);
-    if (policy !== null && frame.length - FRAME_OVERHEAD > this._limits.maxMessageSize) {
+    if (policy !== null && bodyBytes(frame, this._limits.maxMessageSize) > this._limits.maxMessageSize) {
       throw new IpcError('ERR_IPC_FRAME_TOO_LARGE', `The message exceeds maxMessageSize (${this._limits.maxMessageSize} bytes); it was not sent`);
     }
     return typeof frame === 'string' ? frame : ownFrame(frame);
@@ -93,4 +93,16 @@ export class AdvancedProtocol implements Protocol {
   shownData(data: unknown): unknown {
     return this._profile === null || this._profile.logPayloads ? data : PAYLOAD_OMITTED;
   }
+}
+
+/**
+ * The body size of a frame, for the `maxMessageSize` check before it is sent. A string frame's
+ * characters are its bytes, unless one is past U+00FF: that frame leaves in a UTF-8 body
+ * (LATIN1_FRAMES), at most three bytes a character, and is measured only when that could pass
+ * the limit.
+ */
+function bodyBytes(frame: string | Buffer, max: number): number {
+  const size = frame.length - FRAME_OVERHEAD;
+  if (typeof frame !== 'string' || size * 3 <= max) return size;
+  return LATIN1_FRAMES.bytes(frame).length - FRAME_OVERHEAD;
 }
