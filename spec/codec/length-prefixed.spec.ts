@@ -63,6 +63,15 @@ describe('advanced frames', () => {
     expect(frame[frame.length - 1]).toBe(0x0c);
   });
 
+  it('keeps each type its own head: alternating types of one length, and more types than are kept', () => {
+    const types = ['ab', 'cd', 'ab', 'cd', ...Array.from({ length: 300 }, (_, i) => `t${i}`), 'ab', 'cd'];
+    const wire = Buffer.concat(types.map((type) => wireOf(type, 1)));
+    const { reader: r, seen } = reader();
+    r.push(wire);
+    expect(seen.errors).toEqual([]);
+    expect(seen.messages.map(([type]) => type)).toEqual(types);
+  });
+
   it('frames again, in UTF-8 bodies, the string frames Latin-1 cannot write: asked once per batch, not per message', () => {
     const frames = [encodeStructured('a', { t: 'plain' }), encodeStructured('a', { t: 'ő 😀' }), encodeStructured('a', { t: 'café' })] as string[];
     expect(frames.map((frame) => typeof frame)).toEqual(['string', 'string', 'string']);

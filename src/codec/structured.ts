@@ -123,16 +123,29 @@ function frameCodecs(): Codecs {
 const HEADER_SPACE = Buffer.alloc(HEADER_BYTES);
 const END = Buffer.from([END_BYTE]);
 
-/** The envelope head `{"type":<type>,"data":` of the last type framed, and whether Latin-1 can write it. */
-let headType: string | null = null;
-let head = '';
-let headLatin1 = true;
+/** What is kept per message type for its small frames. */
+interface TypeHead {
+  /** The envelope head `{"type":<type>,"data":`. */
+  readonly head: string;
+  /** Whether Latin-1 can write the head. */
+  readonly latin1: boolean;
+  /**
+   * The frame header followed by the head, by body length, for the small bodies (messages of
+   * one kind come in a few lengths): a frame is then built with two concatenations, as a JSON
+   * frame is, not four.
+   */
+  readonly starts: string[];
+}
 /**
- * For the last type framed: the frame header followed by its envelope head, by body length,
- * for the small bodies (messages of one kind come in a few lengths). One string per length
- * means the frame is built with two concatenations, as a JSON frame is, not four.
+ * The heads of the types framed, so that a connection alternating types (events and their
+ * replies) does not rebuild them each message. Emptied when it reaches {@link MAX_TYPES}: a
+ * program that makes type names without end costs a rebuild now and then, not memory.
  */
-let starts: string[] = [];
+const typeHeads = new Map<string, TypeHead>();
+const MAX_TYPES = 256;
+/** The last type framed and its head: most messages repeat the type before them. */
+let lastType: string | null = null;
+let last: TypeHead = { head: '', latin1: true, starts: [] };
 /** Body lengths up to this get a cached start. */
 const CACHED_LENGTHS = 4096;
 /**
@@ -162,13 +175,12 @@ export function encodeStructured(type: string, data: unknown): Buffer | string {
   if (isJsonExact(data)) {
     // JSON.stringify({type, data}) without the object: the head is kept per type.
     const body = JSON.stringify(data);
-    if (type !== headType) {
-      headType = type;
-      head = `{"type":${JSON.stringify(type)},"data":`;
-      headLatin1 = !NOT_LATIN1.test(head);
-      starts = [];
+    if (type !== lastType) {
+      last = typeHead(type);
+      lastType = type;
     }
-    if (!headLatin1) return utf8Frame(`${head}${body}}`);
+    const { head, starts } = last;
+    if (!last.latin1) return utf8Frame(`${head}${body}}`);
     // The kind byte, the envelope's head and body, its closing brace.
     const length = 1 + head.length + body.length + 1;
     if (length > CACHED_LENGTHS) return textHeader(length) + head + body + TAIL;
@@ -183,6 +195,18 @@ export function encodeStructured(type: string, data: unknown): Buffer | string {
   serializer.writeValue(data);
   serializer.writeRawBytes(END);
   return sealFrame(serializer.releaseBuffer());
+}
+
+/** The kept head of `type`, made on its first frame. */
+function typeHead(type: string): TypeHead {
+  let kept = typeHeads.get(type);
+  if (kept === undefined) {
+    if (typeHeads.size >= MAX_TYPES) typeHeads.clear();
+    const head = `{"type":${JSON.stringify(type)},"data":`;
+    kept = { head, latin1: !NOT_LATIN1.test(head), starts: [] };
+    typeHeads.set(type, kept);
+  }
+  return kept;
 }
 
 /** The frame of a JSON envelope in a UTF-8 body. */
