@@ -34,6 +34,12 @@ describe('EnvelopeWriter', () => {
     ), { numRuns: 3000 });
   });
 
+  it('keeps each type its own head: alternating types, and more types than are kept', () => {
+    const writer = new EnvelopeWriter();
+    const types = ['ab', 'cd', 'ab', 'cd', ...Array.from({ length: 300 }, (_, i) => `t${i}`), 'ab', 'cd'];
+    for (const type of types) expect(writer.write(type, { n: 1 }, '\f')).toBe(viaObject(type, { n: 1 }, '\f'));
+  });
+
   it('takes the object path where the text would differ: toJSON that reads its key, no JSON at all, BigInt, cycles', () => {
     const writer = new EnvelopeWriter();
     const cycle: Record<string, unknown> = {};
