@@ -21,6 +21,7 @@ const kind = KINDS[lane.kind];
 async function adapter() {
   if (subject === 'net-baseline') return baseline;
   if (subject === 'net-buffer') return require('./subjects/net-buffer');
+  if (subject === 'net-bytes') return require('./subjects/net-bytes');
   if (subject === 'ws') return require('./subjects/ws');
   if (subject === 'cp-json' || subject === 'cp-advanced') return childProcess.adapter(subject);
   await nodeIpc.preload(subject);

@@ -23,9 +23,10 @@ const os = require('node:os');
 const { join, dirname } = require('node:path');
 const { LANES } = require('./lanes');
 const childProcess = require('./subjects/child-process');
+const netBytes = require('./subjects/net-bytes');
 const { summaryMarkdown, summarySvg } = require('./summary');
 
-const SUBJECTS = ['net-baseline', 'net-buffer', 'node-ipc-ts', 'node-ipc-ts-adv', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
+const SUBJECTS = ['net-baseline', 'net-buffer', 'net-bytes', 'node-ipc-ts', 'node-ipc-ts-adv', 'achrinza-10', 'achrinza-9', 'node-ipc-14', 'ws', 'cp-json', 'cp-advanced'];
 const KNOWN = [...SUBJECTS, 'before']; // `before`: BENCH_BEFORE_DIST=<other dist/> for before/after figures
 
 function version(dir) {
@@ -37,7 +38,7 @@ function version(dir) {
 }
 const LABELS = {
   before: 'node-ipc-ts before', 'net-baseline': 'net-baseline', 'net-buffer': 'net-baseline (Buffer reader, before 2026-12)', 'node-ipc-ts': 'node-ipc-ts',
-  'node-ipc-ts-adv': 'node-ipc-ts advanced',
+  'node-ipc-ts-adv': 'node-ipc-ts advanced', 'net-bytes': 'net-bytes (bare node:net, binary frames)',
   'achrinza-10': '@achrinza/node-ipc 10.1.11', 'achrinza-9': '@achrinza/node-ipc 9.2.9',
   'node-ipc-14': `node-ipc ${version('node-ipc-14')} guarded`, ws: `ws ${version('ws')}`,
   'cp-json': 'child_process json', 'cp-advanced': 'child_process advanced',
@@ -48,6 +49,7 @@ const FORKED = new Set(['cp-json', 'cp-advanced']);
 function supports(subject, lane) {
   // serialization 'advanced' has no raw mode.
   if (subject === 'node-ipc-ts-adv') return !lane.raw;
+  if (subject === 'net-bytes') return netBytes.supports(lane);
   return FORKED.has(subject) ? childProcess.supports(lane) : true;
 }
 const CHILD = join(__dirname, 'child.js');

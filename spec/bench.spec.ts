@@ -56,6 +56,31 @@ describe('npm run bench', () => {
     }
   }, 180000);
 
+  it('runs the structured lanes for JSON, advanced, child_process and the bare-socket floor, with verified values', async () => {
+    const out = join(tempDir(), 'bench.json');
+    const lanes = ['string-1MiB', 'string-32MiB', 'buffer-1MiB', 'buffers-64MiB', 'objects-64B'];
+    const subjects = ['net-baseline', 'net-bytes', 'node-ipc-ts', 'node-ipc-ts-adv', 'cp-advanced'];
+    const { code, stdout, stderr } = await bench(['--tiny', '--lanes', lanes.join(','), '--subjects', subjects.join(','),
+      '--timeout', '30', '--out', out], 120000);
+    expect(code).withContext(stderr).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { failures: unknown[]; lanes: LaneResult[] };
+    expect(results.failures).toEqual([]);
+    expect(results.lanes.map((l) => l.name)).toEqual(lanes);
+    for (const lane of results.lanes) {
+      for (const subject of subjects) {
+        const summary = lane.subjects[subject];
+        // net-bytes moves one large value per message: it has no small-object lane.
+        if (subject === 'net-bytes' && lane.name === 'objects-64B') {
+          expect(summary?.na).withContext(`${lane.name} ${subject}`).toBe(true);
+          continue;
+        }
+        expect(summary?.samples).withContext(`${lane.name} ${subject}`).toBe(1);
+        expect(summary?.timeouts).withContext(`${lane.name} ${subject}`).toBe(0);
+      }
+    }
+    expect(stdout).toContain('| lane | metric | net-baseline | net-bytes (bare node:net, binary frames) | node-ipc-ts | node-ipc-ts advanced | child_process advanced |');
+  }, 130000);
+
   it('runs warm lanes for the peers, prints the summary and draws the SVG chart', async () => {
     const dir = tempDir();
     const out = join(dir, 'bench.json');
