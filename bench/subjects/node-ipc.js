@@ -43,6 +43,8 @@ function makeIpc(name, opts) {
   // default; `before` keeps the default, so BENCH_BEFORE_DIST=dist compares the two in one run.
   if (process.env.BENCH_PARSER && name === 'node-ipc-ts') ipc.config.parser = process.env.BENCH_PARSER;
   if (name === 'node-ipc-ts-adv') ipc.config.serialization = 'advanced';
+  // BENCH_BEFORE_SERIALIZATION=advanced: `before` against node-ipc-ts-adv, for the advanced path's before/after.
+  if (name === 'before' && process.env.BENCH_BEFORE_SERIALIZATION) ipc.config.serialization = process.env.BENCH_BEFORE_SERIALIZATION;
   return ipc;
 }
 
